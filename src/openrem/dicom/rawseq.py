@@ -1,0 +1,215 @@
+"""Decode an SR Content Sequence from its raw bytes (PS3.5 section 7: data element and item encoding).
+
+Only little endian transfer syntaxes (implicit or explicit VR) are handled here; anything else
+returns None and the caller uses pydicom's ordinary path. Only the attributes of PS3.3 C.17.3
+that the dose templates use are kept; every other element is skipped by its length (or, for
+undefined-length sequences, by walking to its delimiter).
+"""
+
+from __future__ import annotations
+
+import struct
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+from pydicom.charset import convert_encodings, decode_bytes
+from pydicom.dataset import Dataset
+from pydicom.filereader import read_dataset, read_partial
+
+if TYPE_CHECKING:
+    from openrem.dicom.srtree import Code, ContentItem
+
+_UNPACK_HH = struct.Struct("<HH").unpack_from
+_UNPACK_I = struct.Struct("<I").unpack_from
+_UNPACK_H = struct.Struct("<H").unpack_from
+
+ITEM = 0xFFFEE000
+ITEM_DELIM = 0xFFFEE00D
+SEQ_DELIM = 0xFFFEE0DD
+UNDEFINED = 0xFFFFFFFF
+LONG_VRS = frozenset({b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT"})
+
+CONTENT_SEQUENCE = 0x0040A730
+RELATIONSHIP_TYPE = 0x0040A010
+VALUE_TYPE = 0x0040A040
+CONCEPT_NAME = 0x0040A043
+CONCEPT_CODE = 0x0040A168
+MEASURED_VALUE = 0x0040A300
+NUMERIC_VALUE = 0x0040A30A
+UNITS = 0x004008EA
+TEXT_VALUE = 0x0040A160
+UID_VALUE = 0x0040A124
+DATETIME = 0x0040A120
+DATE = 0x0040A121
+TIME = 0x0040A122
+PERSON_NAME = 0x0040A123
+TEMPLATE_SEQUENCE = 0x0040A504
+TEMPLATE_ID = 0x0040DB00
+CODE_VALUE = 0x00080100
+SCHEME = 0x00080102
+MEANING = 0x00080104
+LONG_CODE_VALUE = 0x00080119
+
+SEQUENCES = frozenset({CONTENT_SEQUENCE, CONCEPT_NAME, CONCEPT_CODE, MEASURED_VALUE, UNITS, TEMPLATE_SEQUENCE})
+WANTED = SEQUENCES | {
+    RELATIONSHIP_TYPE, VALUE_TYPE, NUMERIC_VALUE, TEXT_VALUE, UID_VALUE, DATETIME, DATE, TIME,
+    PERSON_NAME, TEMPLATE_ID, CODE_VALUE, SCHEME, MEANING, LONG_CODE_VALUE,
+}
+TEXT_TAGS = {TEXT_VALUE: "TEXT", UID_VALUE: "UIDREF", DATETIME: "DATETIME", DATE: "DATE", TIME: "TIME",
+             PERSON_NAME: "PNAME"}
+
+RawItem = dict[int, Any]
+
+
+class RawParseError(ValueError):
+    """The Content Sequence bytes are not a valid encoding."""
+
+
+def _parse_items(buf: bytes, pos: int, length: int, implicit: bool) -> tuple[list[RawItem], int]:
+    """Parse a sequence value starting at ``pos``; return its items and the position after it."""
+    items: list[RawItem] = []
+    end = len(buf) if length == UNDEFINED else pos + length
+    if end > len(buf):
+        raise RawParseError("sequence runs past the end of the data")
+    while pos < end:
+        group, elem = _UNPACK_HH(buf, pos)
+        tag = group << 16 | elem
+        item_len = _UNPACK_I(buf, pos + 4)[0]
+        pos += 8
+        if tag == SEQ_DELIM:
+            return items, pos
+        if tag != ITEM:
+            raise RawParseError(f"expected an item tag at byte {pos - 8}, found {tag:08X}")
+        if item_len == UNDEFINED:
+            item, pos = _parse_elements(buf, pos, len(buf), implicit)
+        else:
+            item, _ = _parse_elements(buf, pos, pos + item_len, implicit)
+            pos += item_len
+        items.append(item)
+    if length == UNDEFINED:
+        raise RawParseError("undefined-length sequence without a delimiter")
+    return items, end
+
+
+def _parse_elements(buf: bytes, pos: int, end: int, implicit: bool) -> tuple[RawItem, int]:
+    """Parse the elements of one item until ``end`` or its item delimiter."""
+    out: RawItem = {}
+    while pos < end:
+        if pos + 8 > len(buf):
+            raise RawParseError("item truncated")
+        group, elem = _UNPACK_HH(buf, pos)
+        tag = group << 16 | elem
+        if tag == ITEM_DELIM:
+            return out, pos + 8
+        vr: bytes | None = None
+        if implicit:
+            length = _UNPACK_I(buf, pos + 4)[0]
+            pos += 8
+        else:
+            vr = buf[pos + 4:pos + 6]
+            if vr in LONG_VRS:
+                length = _UNPACK_I(buf, pos + 8)[0]
+                pos += 12
+            else:
+                length = _UNPACK_H(buf, pos + 6)[0]
+                pos += 8
+        if vr == b"SQ" or length == UNDEFINED or ((implicit or vr == b"UN") and tag in SEQUENCES):
+            items, pos = _parse_items(buf, pos, length, implicit or vr == b"UN")
+            if tag in SEQUENCES:
+                out[tag] = items
+            continue
+        if pos + length > len(buf):
+            raise RawParseError("element value runs past the end of the data")
+        if tag in WANTED:
+            out[tag] = buf[pos:pos + length]
+        pos += length
+    return out, pos
+
+
+class _Decoder:
+    """Turn raw items into :class:`ContentItem` objects, decoding text with the dataset's charset."""
+
+    def __init__(self, encodings: list[str]) -> None:
+        self.encodings = encodings
+        self.codes: dict[tuple[bytes, bytes, bytes], Code] = {}
+
+    def text(self, raw: bytes | None) -> str | None:
+        if raw is None:
+            return None
+        try:
+            value = raw.decode("ascii")
+        except UnicodeDecodeError:
+            value = decode_bytes(raw, self.encodings, set())
+        value = value.strip(" \x00")
+        return value or None
+
+    def code(self, seq: list[RawItem] | None) -> Code | None:
+        from openrem.dicom.srtree import Code
+
+        if not seq:
+            return None
+        item = seq[0]
+        value = item.get(CODE_VALUE) or item.get(LONG_CODE_VALUE) or b""
+        key = (value, item.get(SCHEME, b""), item.get(MEANING, b""))
+        found = self.codes.get(key)
+        if found is None:
+            found = Code(self.text(key[0]) or "", self.text(key[1]) or "", self.text(key[2]) or "")
+            self.codes[key] = found
+        return found
+
+    def item(self, raw: RawItem) -> ContentItem:
+        from openrem.dicom.srtree import ContentItem
+
+        vt = (raw.get(VALUE_TYPE) or b"").decode("ascii", "replace").strip(" \x00")
+        text = code = number = unit = None
+        if vt == "CODE":
+            code = self.code(raw.get(CONCEPT_CODE))
+        elif vt == "NUM":
+            mv = raw.get(MEASURED_VALUE)
+            if mv:
+                number = self.text(mv[0].get(NUMERIC_VALUE))
+                unit = self.code(mv[0].get(UNITS))
+        else:
+            for tag, kind in TEXT_TAGS.items():
+                if kind == vt and tag in raw:
+                    text = self.text(raw[tag])
+        template = raw.get(TEMPLATE_SEQUENCE)
+        template_id = self.text(template[0].get(TEMPLATE_ID)) if template else None
+        return ContentItem(
+            relationship=self.text(raw.get(RELATIONSHIP_TYPE)) or "",
+            value_type=vt,
+            concept=self.code(raw.get(CONCEPT_NAME)),
+            text=text, code=code, number=number, unit=unit, template_id=template_id,
+            children=tuple(self.item(c) for c in raw.get(CONTENT_SEQUENCE, ())),
+        )
+
+
+def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
+    """Read a DICOM file's header with pydicom and its Content Sequence with the raw decoder.
+
+    Returns the dataset (every top-level element except the Content Sequence and pixel data) and
+    the decoded top-level content items, or None when the file has no Content Sequence or is not
+    little endian (the caller then reads the sequence with pydicom). Raises
+    :class:`RawParseError` when the Content Sequence bytes are malformed.
+    """
+    fp = BytesIO(data)
+    ds = read_partial(fp, stop_when=lambda tag, vr, length: tag in (CONTENT_SEQUENCE, 0x7FE00010), force=True)
+    start = fp.tell()
+    implicit = bool(ds.is_implicit_VR) if ds.is_implicit_VR is not None else True
+    if ds.is_little_endian is False or start > len(data) - 8:
+        return ds, None
+    group, elem = _UNPACK_HH(data, start)
+    if (group << 16 | elem) != CONTENT_SEQUENCE:
+        return ds, None
+    if implicit:
+        length, pos = _UNPACK_I(data, start + 4)[0], start + 8
+    else:
+        length, pos = _UNPACK_I(data, start + 8)[0], start + 12
+    items, end = _parse_items(data, pos, length, implicit)
+    fp.seek(end)
+    rest = read_dataset(fp, implicit, True, stop_when=lambda tag, vr, length: tag == 0x7FE00010,
+                        parent_encoding=ds._parent_encoding)
+    for tag in rest.keys():
+        ds[tag] = rest.get_item(tag)
+    decoder = _Decoder(convert_encodings(ds.get("SpecificCharacterSet") or "ISO_IR 6"))
+    return ds, tuple(decoder.item(raw) for raw in items)

@@ -1,0 +1,13 @@
+"""Parser for VARIC_ESR objects (to be completed)."""
+
+from __future__ import annotations
+
+from openrem.dicom.classify import Kind
+from openrem.dicom.parse import ParseContext, ParseFailure, parser
+from openrem.dicom.records import DoseReport
+
+
+@parser(Kind.VARIC_ESR)
+def parse(ctx: ParseContext) -> DoseReport:
+    """Not implemented yet."""
+    raise ParseFailure("VARIC_ESR parsing is not implemented yet")
