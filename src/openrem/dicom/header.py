@@ -1,34 +1,87 @@
 """Study, patient and equipment attributes from the top level of any dose object.
 
 PS3.3 C.7.1.1 Patient, C.7.2.1 General Study, C.7.2.2 Patient Study, C.7.5.1 General Equipment,
-and the Device Observer UID of the report's observer context (TID 1002 / TID 1004).
+C.4.10 Imaging Service Request (Request Attributes Sequence), and the Device Observer UID of the
+report's observer context (PS3.16 TID 1002 / TID 1004).
+
+Character sets are decoded by pydicom from Specific Character Set (0008,0005) (PS3.5 section 6.1),
+including ISO 2022 code extensions and person name component groups (PS3.5 section 6.2.1).
+
+Image objects carry less study information than reports; :func:`read_image_study` adds the
+fallbacks OpenREM has always used for image headers (DX, CR, PX, MG, NM, PET) and the vendor
+workarounds that go with them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+from pydicom.valuerep import PersonName
 
 from openrem.dicom import codes
 from openrem.dicom.records import Equipment, Patient, Study
 from openrem.dicom.srtree import ContentItem
 from openrem.dicom.values import clean_text, parse_da, parse_ds, parse_tm
 
+if TYPE_CHECKING:
+    from openrem.dicom.parse import ParseContext
+
+Warn = Callable[[str], None]
+
+#: Models whose image headers carry the requested procedure only in Study Description (inventory 6.3).
+REQUESTED_FROM_STUDY_DESCRIPTION_MODELS = ("CXDI", "DRX-REVOLUTION")
+
+
+def _ignore(_message: str) -> None:
+    return None
+
 
 def text(ds: Dataset, keyword: str) -> str | None:
-    """A string attribute with padding removed; multi-valued person names joined with ' | '."""
-    elem = ds.get(keyword)
-    if elem is None:
+    """A string attribute with padding removed, or None when absent or empty.
+
+    Multi-valued person names (PN, PS3.5 6.2) are joined with ``" | "``. Other multi-valued
+    strings (for instance Software Versions, LO with VM 1-n) are kept in the form the older
+    OpenREM stored, ``"['a', 'b']"``, so that equipment identities stay the same across versions.
+    """
+    if keyword not in ds:
         return None
-    if isinstance(elem, list | tuple) or type(elem).__name__ == "MultiValue":
-        parts = [str(v).strip() for v in elem if str(v).strip()]
-        return " | ".join(parts) or None
-    return clean_text(elem)
+    elem = ds[keyword]
+    value = elem.value
+    if isinstance(value, MultiValue | list | tuple):
+        parts = [str(v).strip(" \x00") for v in value]
+        parts = [p for p in parts if p]
+        if not parts:
+            return None
+        if elem.VR == "PN":
+            return " | ".join(parts)
+        return parts[0] if len(parts) == 1 else str(parts)
+    if isinstance(value, PersonName):
+        return clean_text(str(value))
+    return clean_text(value)
+
+
+def utf8_in_single_byte_text(value: str | None) -> str | None:
+    """The repaired text when ``value`` is UTF-8 bytes decoded as ISO 8859-1, else None.
+
+    Some systems write UTF-8 into objects whose Specific Character Set says ISO_IR 100 (PS3.5
+    6.1.2.3), so a decoder that follows the standard reads 'æ' as 'Ã¦'. Text whose ISO 8859-1
+    bytes are valid UTF-8 with at least one multi-byte sequence is almost never genuine Latin-1.
+    Callers record the fix as ``utf8_text_in_latin1_object``.
+    """
+    if not value or value.isascii():
+        return None
+    try:
+        repaired = value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return repaired if repaired != value else None
 
 
 def first_code(ds: Dataset, keyword: str) -> tuple[str | None, str | None]:
-    """(code value, code meaning) of the first item of a code sequence attribute."""
+    """(code value, code meaning) of the first item of a code sequence attribute (PS3.3 8.8)."""
     seq = ds.get(keyword)
     if not seq:
         return None, None
@@ -36,26 +89,55 @@ def first_code(ds: Dataset, keyword: str) -> tuple[str | None, str | None]:
     return clean_text(item.get("CodeValue")), clean_text(item.get("CodeMeaning"))
 
 
-def _requested_procedure(ds: Dataset) -> tuple[str | None, str | None]:
+def requested_procedure(ds: Dataset) -> tuple[str | None, str | None]:
+    """(value, meaning) of the requested procedure (PS3.3 C.4.10 and C.7.2.1).
+
+    Requested Procedure Code Sequence (0032,1064) at the top level, then the Request Attributes
+    Sequence (0040,0275) items (their Requested Procedure Description, else their code meaning),
+    then the top-level Requested Procedure Description (0032,1060).
+    """
     value, meaning = first_code(ds, "RequestedProcedureCodeSequence")
     if meaning:
         return value, meaning
     for req in ds.get("RequestAttributesSequence") or ():
+        req_value, req_meaning = first_code(req, "RequestedProcedureCodeSequence")
         desc = clean_text(req.get("RequestedProcedureDescription"))
-        seq = req.get("RequestedProcedureCodeSequence")
-        if seq:
-            return clean_text(seq[0].get("CodeValue")), clean_text(seq[0].get("CodeMeaning")) or desc
-        if desc:
-            return None, desc
-    return None, text(ds, "RequestedProcedureDescription")
+        if desc or req_meaning:
+            return req_value, desc or req_meaning
+    return value, text(ds, "RequestedProcedureDescription")
 
 
-def read_study(ds: Dataset, **overrides: Any) -> Study:
-    """General Study attributes, with the date and time fallbacks OpenREM has always used."""
-    date = parse_da(ds.get("StudyDate")) or parse_da(ds.get("ContentDate")) or parse_da(ds.get("SeriesDate"))
-    time = parse_tm(ds.get("StudyTime")) or parse_tm(ds.get("ContentTime")) or parse_tm(ds.get("SeriesTime"))
+def study_date_time(ds: Dataset, warn: Warn = _ignore) -> tuple[Any, Any]:
+    """Study date and time with the fallbacks of inventory 6.9: study, content, series (acquisition).
+
+    A missing date stays None (the object is still stored) and is reported through ``warn``.
+    """
+    date = None
+    for keyword in ("StudyDate", "ContentDate", "SeriesDate", "AcquisitionDate"):
+        date = parse_da(ds.get(keyword))
+        if date is not None:
+            break
+    if date is None:
+        warn("no valid Study, Content, Series or Acquisition Date: study date left empty")
+    time = None
+    for keyword in ("StudyTime", "ContentTime", "SeriesTime", "AcquisitionTime"):
+        time = parse_tm(ds.get(keyword))
+        if time is not None:
+            break
+    if time is None:
+        warn("no valid Study, Content, Series or Acquisition Time: study time left empty")
+    return date, time
+
+
+def read_study(ds: Dataset, *, warn: Warn | None = None, **overrides: Any) -> Study:
+    """General Study attributes (PS3.3 C.7.2.1) with the date/time and requested procedure fallbacks.
+
+    ``overrides`` replace any computed field (parsers use it for values they find elsewhere);
+    ``warn`` receives problems with the input (use ``ctx.warn``).
+    """
+    date, time = study_date_time(ds, warn or _ignore)
     proc_value, proc_meaning = first_code(ds, "ProcedureCodeSequence")
-    req_value, req_meaning = _requested_procedure(ds)
+    req_value, req_meaning = requested_procedure(ds)
     values: dict[str, Any] = {
         "study_instance_uid": clean_text(ds.get("StudyInstanceUID")) or "",
         "sop_instance_uid": clean_text(ds.get("SOPInstanceUID")) or "",
@@ -81,29 +163,101 @@ def read_study(ds: Dataset, **overrides: Any) -> Study:
     return Study(**values)
 
 
-def read_patient(ds: Dataset) -> Patient:
-    """Patient and Patient Study attributes as sent (storage rules are applied at ingest)."""
+# ------------------------------------------------------------------------ image header fallbacks
+
+
+def requested_from_study_description(ctx: ParseContext, meaning: str | None) -> str | None:
+    """Canon CXDI and Carestream DRX-Revolution images: requested procedure only in Study Description."""
+    if meaning or not any(m in ctx.model.upper() for m in REQUESTED_FROM_STUDY_DESCRIPTION_MODELS):
+        return meaning
+    desc = text(ctx.ds, "StudyDescription")
+    if desc:
+        ctx.fixed("requested_procedure_from_study_description")
+    return desc
+
+
+def read_image_study(ctx: ParseContext, *, performed_protocol: bool = True, **overrides: Any) -> Study:
+    """:func:`read_study` plus the image header fallbacks of inventory 6.3 (DX/CR/PX, MG, NM/PET).
+
+    * study description: Study Description, Series Description, procedure code meaning;
+    * procedure: Procedure Code Sequence, Protocol Name, Study Description, Series Description;
+    * requested procedure: :func:`requested_procedure`, Procedure Code Sequence, then (when
+      ``performed_protocol``) Performed Protocol Code Sequence (0040,0260); the mammography
+      importer never used the last one, so MG parsers pass ``performed_protocol=False``.
+    """
+    ds = ctx.ds
+    base = read_study(ds, warn=ctx.warn)
+    proc_value, proc_meaning = base.procedure_code_value, base.procedure_code_meaning
+    series_desc = text(ds, "SeriesDescription")
+    study_desc = base.study_description or series_desc or proc_meaning
+    proc_meaning = proc_meaning or text(ds, "ProtocolName") or base.study_description or series_desc
+    req_value, req_meaning = base.requested_procedure_code_value, base.requested_procedure_code_meaning
+    if not req_meaning:
+        req_value, req_meaning = first_code(ds, "ProcedureCodeSequence")
+    if not req_meaning and performed_protocol:
+        req_value, req_meaning = first_code(ds, "PerformedProtocolCodeSequence")
+    req_meaning = requested_from_study_description(ctx, req_meaning)
+    values: dict[str, Any] = {
+        "study_description": study_desc,
+        "procedure_code_value": proc_value,
+        "procedure_code_meaning": proc_meaning,
+        "requested_procedure_code_value": req_value,
+        "requested_procedure_code_meaning": req_meaning,
+    }
+    values.update(overrides)
+    return Study(**{**_fields(base), **values})
+
+
+def _fields(study: Study) -> dict[str, Any]:
+    return {name: getattr(study, name) for name in Study.__dataclass_fields__}
+
+
+# ------------------------------------------------------------------------------- patient / device
+
+
+def _measure(ds: Dataset, keyword: str, warn: Warn) -> float | None:
+    """A DS patient measurement; text (some vendors write words into Patient Size) is dropped."""
+    if keyword not in ds:
+        return None
+    raw = ds.get_item(keyword)
+    value = raw.value if raw is not None else None
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if value is None or not str(value).strip(" \x00"):
+        return None
+    number = parse_ds(value)
+    if number is None:
+        warn(f"{keyword} {str(value).strip()!r} is not a number: ignored")
+    return number
+
+
+def read_patient(ds: Dataset, *, warn: Warn | None = None) -> Patient:
+    """Patient (C.7.1.1) and Patient Study (C.7.2.2) attributes as sent; storage rules apply later.
+
+    Patient Size is in metres and Patient Weight in kilograms (PS3.3 C.7.2.2).
+    """
+    report = warn or _ignore
     return Patient(
         name=text(ds, "PatientName"),
         patient_id=text(ds, "PatientID"),
         birth_date=parse_da(ds.get("PatientBirthDate")),
         sex=clean_text(ds.get("PatientSex")),
         age=clean_text(ds.get("PatientAge")),
-        size=parse_ds(ds.get_item("PatientSize").value if "PatientSize" in ds else None),
-        weight=parse_ds(ds.get_item("PatientWeight").value if "PatientWeight" in ds else None),
+        size=_measure(ds, "PatientSize", report),
+        weight=_measure(ds, "PatientWeight", report),
     )
 
 
 def device_observer_uid(root: ContentItem | None) -> str | None:
-    """The Device Observer UID of the report's observer context (UID or, for some vendors, TEXT)."""
+    """The Device Observer UID (TID 1004, 121012): a UIDREF, or TEXT from some vendors."""
     if root is None:
         return None
     item = root.find(codes.DEVICE_OBSERVER_UID)
-    return item.as_text() if item is not None else None
+    return clean_text(item.as_text()) if item is not None else None
 
 
 def read_equipment(ds: Dataset, root: ContentItem | None = None, *, use_observer_uid: bool = True) -> Equipment:
-    """General Equipment attributes plus the Device Observer UID when the report has one."""
+    """General Equipment attributes (C.7.5.1) plus the Device Observer UID when the report has one."""
     return Equipment(
         manufacturer=text(ds, "Manufacturer"),
         institution_name=text(ds, "InstitutionName"),

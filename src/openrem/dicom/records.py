@@ -35,6 +35,7 @@ from openrem.dicom.units import (
     Kev,
     Kg,
     M,
+    M2,
     MBq,
     Mm,
     Mm2,
@@ -239,7 +240,7 @@ class XraySource:
     """TID 10003b Irradiation Event X-Ray Source Data. Lists hold per-pulse values."""
 
     dose_rp: Gy = None
-    reference_point_definition: str | None = None
+    dose_rp_reference_point_definition: str | None = None
     average_glandular_dose: MGy = None
     fluoro_mode: Coded | None = None
     pulse_rate: Hz = None
@@ -250,7 +251,7 @@ class XraySource:
     exposure_time: Ms = None
     focal_spot_size: Mm = None
     anode_target_material: Coded | None = None
-    collimated_field_area: Mm2 = None
+    collimated_field_area: M2 = None  # TID 10003b: m2
     collimated_field_height: Mm = None
     collimated_field_width: Mm = None
     ii_field_size: Mm = None

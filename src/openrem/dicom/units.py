@@ -14,7 +14,7 @@ alias          meaning
 ``Sv``/``MSv`` sievert / millisievert (effective dose)
 ``S``          seconds; ``Ms`` milliseconds
 ``KV``         kilovolt (peak); ``MA`` milliampere; ``UAs`` microampere second
-``Mm``         millimetre; ``Mm2``: square millimetre; ``M``: metre; ``Kg``: kilogram
+``Mm``         millimetre; ``Mm2``: square millimetre; ``M2``: square metre; ``M``: metre; ``Kg``: kilogram
 ``MBq``        megabecquerel; ``Deg``: degree; ``N``: newton; ``Hz``: pulses per second
 ``Years``      decimal years
 =============  =====================================================
@@ -46,6 +46,7 @@ MA = Annotated[float | None, Unit("mA")]
 UAs = Annotated[float | None, Unit("uA.s")]
 Mm = Annotated[float | None, Unit("mm")]
 Mm2 = Annotated[float | None, Unit("mm2")]
+M2 = Annotated[float | None, Unit("m2")]
 M = Annotated[float | None, Unit("m")]
 Kg = Annotated[float | None, Unit("kg")]
 MBq = Annotated[float | None, Unit("MBq")]

@@ -1,0 +1,47 @@
+"""The ``openrem`` command: Django's manage.py with OpenREM's settings, plus importer aliases."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a management command: ``openrem import FILE...``, ``openrem dump``, ``openrem migrate``..."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openrem.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] == "import":
+        args[1] = "import_dicom"
+    execute_from_command_line(args)
+
+
+def _alias(kind: str | None) -> None:
+    extra = ["--kind", kind] if kind else []
+    main(["openrem", "import_dicom", *extra, *sys.argv[1:]])
+
+
+def rdsr_alias() -> None:
+    """``openrem_rdsr.py FILE...``: import radiation dose structured reports."""
+    _alias("sr")
+
+
+def dx_alias() -> None:
+    """``openrem_dx.py FILE...``: import radiography image headers."""
+    _alias("dx")
+
+
+def mg_alias() -> None:
+    """``openrem_mg.py FILE...``: import mammography image headers."""
+    _alias("mg")
+
+
+def nm_alias() -> None:
+    """``openrem_nm.py FILE...``: import NM and PET image headers."""
+    _alias("nm")
+
+
+def ctphilips_alias() -> None:
+    """``openrem_ctphilips.py FILE...``: import Philips CT dose info secondary captures."""
+    _alias("ctphilips")

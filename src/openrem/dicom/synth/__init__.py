@@ -1,0 +1,1 @@
+"""Synthetic DICOM dose objects."""

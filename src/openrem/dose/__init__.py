@@ -1,0 +1,1 @@
+"""The dose store: models, the single write path (ingest) and read helpers."""

@@ -1,0 +1,291 @@
+"""The single write path: ``ingest(report)`` stores one parsed object in one transaction.
+
+Rules (spec chapter "Cumulative and continued study RDSRs", inventory 6.2 and 6.9):
+
+1. An object whose SOP Instance UID is already recorded for a study with its Study Instance UID
+   is not stored again.
+2. A dose report is compared, by irradiation event UIDs, with the stored studies of the same Study
+   Instance UID and the same kind of data (CT, projection, radiopharmaceutical): same or fewer
+   events -> recorded only; more events including all stored ones (cumulative RDSR) -> the stored
+   study is replaced and its processed objects carried forward; other events (continued study)
+   -> a new study beside it.
+3. An RRDSR arriving for an NM study built from images replaces the image-derived administration
+   and keeps the PET series.
+4. Image objects (radiography, mammography, NM/PET) add their exposure to the study with their
+   Study Instance UID; an exposure already stored (same acquisition time) adds nothing.
+
+Concurrent imports of one study are serialised (PostgreSQL advisory lock per Study Instance UID;
+SQLite transactions start IMMEDIATE), so parallel workers end with the state of a serial import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openrem.dicom import records as r
+from openrem.dicom.values import combine
+from openrem.dose import merge, treeio
+from openrem.dose.equipment import get_or_create_equipment
+from openrem.dose.models import (
+    Administration,
+    CtEvent,
+    NotPatientIndicator,
+    PatientIDSettings,
+    ProcessedObject,
+    ProjectionEvent,
+    Study,
+    UniqueEquipment,
+)
+from openrem.dose.patient import IdentifierPolicy, decimal_age, not_patient_indicator, protect
+from openrem.dose.summary import summarise
+
+log = logging.getLogger(__name__)
+
+IMAGE_KINDS = frozenset({"dx_image", "mg_image", "nm_image"})
+FAMILY = {"ct_rdsr": "ct", "ct_philips": "ct", "projection_rdsr": "projection", "varic_esr": "projection",
+          "dx_image": "projection", "mg_image": "projection", "rrdsr": "nm", "nm_image": "nm"}
+
+
+class Action(StrEnum):
+    """What an ingest did."""
+
+    STORED = "stored"
+    MERGED = "merged"
+    REPLACED = "replaced"
+    ALREADY = "already stored"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Outcome of one ingest."""
+
+    action: Action
+    study_pk: int
+    detail: str
+
+
+def ingest(report: r.DoseReport) -> IngestResult:
+    """Store ``report`` (see the module docstring for the rules); one transaction, all or nothing."""
+    if not report.study.study_instance_uid or not report.study.sop_instance_uid:
+        raise ValueError("a dose object needs a Study Instance UID and a SOP Instance UID")
+    with transaction.atomic():
+        _lock_study_uid(report.study.study_instance_uid)
+        return _ingest_locked(report)
+
+
+def _lock_study_uid(uid: str) -> None:
+    """Serialise writers of one Study Instance UID (PostgreSQL; SQLite writers are serial anyway)."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(uid.encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _ingest_locked(report: r.DoseReport) -> IngestResult:
+    uid, sop = report.study.study_instance_uid, report.study.sop_instance_uid
+    same_uid = list(Study.objects.filter(study_instance_uid=uid).order_by("pk"))
+    known = ProcessedObject.objects.filter(study__in=same_uid, sop_instance_uid=sop).values_list("study_id", flat=True)
+    if known:
+        return IngestResult(Action.ALREADY, known[0], f"object {sop} already processed")
+    family = FAMILY.get(report.kind, report.kind)
+    candidates = [s for s in same_uid if FAMILY.get(s.source_kind) == family]
+    if report.kind in IMAGE_KINDS and candidates:
+        return _merge_image(candidates[0], report)
+    if report.kind == "rrdsr":
+        for study in candidates:
+            if not stored_event_uids(study):
+                return _append_rrdsr(study, report)
+    new_uids = report.event_uids()
+    for study in candidates:
+        old = stored_event_uids(study)
+        if not old:
+            continue
+        if new_uids <= old:
+            _record_objects(study, [sop])
+            return IngestResult(Action.ALREADY, study.pk, f"all events already in study {study.pk}; object recorded")
+        if old < new_uids:
+            carried = list(study.processed_objects.values_list("sop_instance_uid", flat=True))
+            old_pk = study.pk
+            study.delete()
+            new = _create(report, extra_objects=carried)
+            return IngestResult(Action.REPLACED, new.pk, f"cumulative report replaced study {old_pk}")
+    study = _create(report)
+    return IngestResult(Action.STORED, study.pk, f"created study {study.pk}")
+
+
+def stored_event_uids(study: Study) -> set[str]:
+    """Irradiation event UIDs (and administration event UIDs) stored for ``study``."""
+    uids: set[str] = set()
+    uids.update(CtEvent.objects.filter(parent__parent=study).values_list("irradiation_event_uid", flat=True))
+    uids.update(ProjectionEvent.objects.filter(parent__parent=study).values_list("irradiation_event_uid", flat=True))
+    uids.update(Administration.objects.filter(parent__parent=study)
+                .exclude(radiopharmaceutical_administration_event_uid=None)
+                .values_list("radiopharmaceutical_administration_event_uid", flat=True))
+    uids.discard("")
+    return uids
+
+
+# ----------------------------------------------------------------------------- creating
+
+
+def _policy() -> IdentifierPolicy:
+    s = PatientIDSettings.get()
+    return IdentifierPolicy(s.name_stored, s.name_hashed, s.id_stored, s.id_hashed, s.accession_hashed, s.dob_stored)
+
+
+def _patient_fields(report: r.DoseReport, policy: IdentifierPolicy) -> dict[str, Any]:
+    p = report.patient
+    patterns = list(NotPatientIndicator.objects.values_list("field", "pattern"))
+    name, name_hashed = protect(p.name, policy.name_stored, policy.name_hashed)
+    pid, id_hashed = protect(p.patient_id, policy.id_stored, policy.id_hashed)
+    return {
+        "patient_name": name, "patient_name_hashed": name_hashed,
+        "patient_id": pid, "patient_id_hashed": id_hashed,
+        "patient_birth_date": p.birth_date if policy.dob_stored else None,
+        "patient_sex": p.sex,
+        "not_patient_indicator": not_patient_indicator(
+            p.patient_id, p.name,
+            [pat for f, pat in patterns if f == NotPatientIndicator.ID],
+            [pat for f, pat in patterns if f == NotPatientIndicator.NAME]),
+        "patient_age": p.age,
+        "patient_age_decimal": decimal_age(p.birth_date, report.study.study_date, p.age),
+        "patient_size": p.size,
+        "patient_weight": p.weight,
+    }
+
+
+def study_fields(report: r.DoseReport, policy: IdentifierPolicy) -> dict[str, Any]:
+    """Study row values from the report header (identifiers protected as the settings say)."""
+    s = report.study
+    accession, accession_hashed = protect(s.accession_number, True, policy.accession_hashed)
+    moment = combine(s.study_date, s.study_time)
+    return {
+        "study_instance_uid": s.study_instance_uid, "source_kind": report.kind,
+        "study_date": s.study_date, "study_time": s.study_time,
+        "study_datetime": timezone.make_aware(moment) if moment else None,
+        "accession_number": accession, "accession_hashed": accession_hashed,
+        "study_description": s.study_description, "study_id": s.study_id,
+        "procedure_code_value": s.procedure_code_value, "procedure_code_meaning": s.procedure_code_meaning,
+        "requested_procedure_code_value": s.requested_procedure_code_value,
+        "requested_procedure_code_meaning": s.requested_procedure_code_meaning,
+        "operator_name": s.operator_name, "performing_physician_name": s.performing_physician_name,
+        "referring_physician_name": s.referring_physician_name,
+        "series_instance_uid": s.series_instance_uid, "series_time": s.series_time,
+        "content_time": s.content_time, "comment": s.comment,
+        "warnings": list(report.warnings), "vendor_fixes": list(report.vendor_fixes),
+        **_patient_fields(report, policy),
+    }
+
+
+def decide_modality(report: r.DoseReport, equipment: UniqueEquipment) -> str | None:
+    """Modality type: the system's user-defined modality when set (not "dual"), else what the report
+    implies; "RF,DX" is settled by the presence of accumulated fluoroscopy data."""
+    override = (equipment.user_defined_modality or "").upper()
+    if override and override != "DUAL" and report.projection_xray_radiation_dose and report.modality != "MG":
+        return override
+    if report.modality == "RF,DX":
+        fluoro = any(a.accum_proj is not None and (a.accum_proj.fluoro_dose_area_product_total is not None
+                                                   or a.accum_proj.total_fluoro_time is not None)
+                     for p in report.projection_xray_radiation_dose for a in p.accumulated)
+        return "RF" if fluoro else "DX"
+    return report.modality
+
+
+def _create(report: r.DoseReport, extra_objects: list[str] | None = None) -> Study:
+    equipment = get_or_create_equipment(report.equipment, use_observer_uid=report.kind not in IMAGE_KINDS)
+    study = Study(**study_fields(report, _policy()), equipment=equipment,
+                  modality_type=decide_modality(report, equipment),
+                  **summarise(report.ct_radiation_dose, report.projection_xray_radiation_dose,
+                              report.radiopharmaceutical_radiation_dose))
+    study.save()
+    treeio.write_report_trees(study, report)
+    _record_objects(study, [*(extra_objects or []), report.study.sop_instance_uid],
+                    acquisition=_first_acquisition(report))
+    return study
+
+
+def _first_acquisition(report: r.DoseReport) -> Any:
+    times = [e.date_time_started for p in report.projection_xray_radiation_dose for e in p.events
+             if e.date_time_started is not None]
+    return timezone.make_aware(min(times)) if times else None
+
+
+def _record_objects(study: Study, sops: list[str], acquisition: Any = None) -> None:
+    existing = set(study.processed_objects.values_list("sop_instance_uid", flat=True))
+    ProcessedObject.objects.bulk_create([
+        ProcessedObject(study=study, sop_instance_uid=sop, acquisition_datetime=acquisition)
+        for sop in dict.fromkeys(sops) if sop not in existing
+    ])
+
+
+# ----------------------------------------------------------------------------- merging
+
+
+def _rewrite(study: Study, report: r.DoseReport, trees: dict[str, tuple[Any, ...]], adopt_header: bool) -> None:
+    """Replace the stored trees of ``study`` with ``trees`` and refresh its summary columns."""
+    treeio.delete_trees(study)
+    merged = replace(report, **trees)
+    treeio.write_report_trees(study, merged)
+    values = summarise(merged.ct_radiation_dose, merged.projection_xray_radiation_dose,
+                       merged.radiopharmaceutical_radiation_dose)
+    if adopt_header:
+        values.update({k: v for k, v in study_fields(report, _policy()).items() if k not in ("source_kind",)})
+    for key, value in values.items():
+        setattr(study, key, value)
+    study.save()
+
+
+def _earliest(events: tuple[r.ProjectionEvent, ...]) -> Any:
+    times = [e.date_time_started for e in events if e.date_time_started is not None]
+    return min(times) if times else None
+
+
+def _merge_image(study: Study, report: r.DoseReport) -> IngestResult:
+    """Add one image's exposure (or PET series) to an existing study."""
+    stored = treeio.study_trees_records(study)
+    sop = report.study.sop_instance_uid
+    if report.kind == "nm_image":
+        nm_old = stored["radiopharmaceutical_radiation_dose"]
+        nm_new = report.radiopharmaceutical_radiation_dose
+        if nm_old and nm_new:
+            trees = {"radiopharmaceutical_radiation_dose": (merge.merge_radiopharmaceutical(nm_old[0], nm_new[0]),)}
+        else:
+            trees = {"radiopharmaceutical_radiation_dose": nm_old or nm_new}
+        _rewrite(study, replace(report, kind=study.source_kind), {**stored, **trees}, adopt_header=False)
+        _record_objects(study, [sop])
+        return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
+    old_proj = stored["projection_xray_radiation_dose"]
+    new_proj = report.projection_xray_radiation_dose
+    if not old_proj or not new_proj:
+        _record_objects(study, [sop])
+        return IngestResult(Action.MERGED, study.pk, f"no exposure data; object recorded on study {study.pk}")
+    new_events = [e for e in new_proj[0].events if not merge.is_duplicate_acquisition(old_proj[0].events, e)]
+    if not new_events:
+        _record_objects(study, [sop])
+        return IngestResult(Action.MERGED, study.pk, f"exposure already in study {study.pk} (duplicate image)")
+    merged = merge.merge_projection(old_proj[0], replace(new_proj[0], events=tuple(new_events)))
+    earliest_old, earliest_new = _earliest(old_proj[0].events), _earliest(tuple(new_events))
+    adopt = earliest_new is not None and (earliest_old is None or earliest_new < earliest_old)
+    _rewrite(study, report, {**stored, "projection_xray_radiation_dose": (merged, *old_proj[1:])}, adopt)
+    _record_objects(study, [sop])
+    return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
+
+
+def _append_rrdsr(study: Study, report: r.DoseReport) -> IngestResult:
+    """An RRDSR for an NM study built from images (spec: RRDSR data replaces the image data)."""
+    stored = treeio.study_trees_records(study)
+    old = stored["radiopharmaceutical_radiation_dose"]
+    new = report.radiopharmaceutical_radiation_dose
+    tree = (merge.append_rrdsr(old[0], new[0]),) if old and new else new
+    _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree}, adopt_header=True)
+    study.source_kind = "rrdsr"
+    study.save(update_fields=["source_kind"])
+    _record_objects(study, [report.study.sop_instance_uid])
+    return IngestResult(Action.MERGED, study.pk, f"RRDSR added to image-based study {study.pk}")

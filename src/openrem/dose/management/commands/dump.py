@@ -1,0 +1,36 @@
+"""``openrem dump``: print stored studies (``--format reference``) or the parsed record of one file."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from openrem.dicom.parse import Status, parse_path
+from openrem.dicom.plain import to_plain
+
+
+class Command(BaseCommand):
+    help = "Print the stored studies as JSON, or the record parsed from FILE (no database needed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", nargs="?", help="a DICOM file to parse and print without storing it")
+        parser.add_argument("--format", choices=["reference", "record"], default=None)
+        parser.add_argument("--codes", action="store_true", help="print coded values with value and scheme")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["file"]:
+            result = parse_path(options["file"])
+            body: dict[str, Any] = {"status": str(result.status), "kind": result.kind, "reason": result.reason}
+            if result.report is not None:
+                body["record"] = to_plain(result.report, codes=options["codes"])
+            self.stdout.write(json.dumps(body, indent=1, ensure_ascii=False))
+            if result.status in (Status.ERROR, Status.UNREADABLE):
+                raise CommandError(result.reason)
+            return
+        if options["format"] != "reference":
+            raise CommandError("give a FILE, or --format reference for the stored studies")
+        from openrem.dose.reference import dump_reference
+
+        self.stdout.write(json.dumps(dump_reference(), indent=1, ensure_ascii=False))

@@ -1,0 +1,11 @@
+"""URL configuration."""
+
+from django.contrib import admin
+from django.urls import path
+
+from openrem.dose import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]
