@@ -125,7 +125,7 @@ def field_of_view(ctx: ParseContext) -> tuple[float | None, float | None, float 
     return None, None, None
 
 
-def source(ctx: ParseContext) -> XraySource:
+def source(ctx: ParseContext, *, canonical_grids: bool = False) -> XraySource:
     """TID 10003b source data from the image header (kVp, mA, ms, uAs, focal spot, field, filters, grid)."""
     kvp = number(ctx, "KVP")
     current = tube_current(ctx)
@@ -143,7 +143,7 @@ def source(ctx: ParseContext) -> XraySource:
         xray_tube_current=(current,) if current is not None else (),
         exposure_uAs=(uas,) if uas is not None else (),
         filters=filters(ctx),
-        grids=grids(ctx),
+        grids=grids(ctx, canonical_order=canonical_grids),
     )
 
 
@@ -164,11 +164,11 @@ def radiological_thickness(ctx: ParseContext) -> float | None:
     return number(ctx, tag) if tag is not None else None
 
 
-def distances(ctx: ParseContext) -> Distances:
-    """CID 10008 distances: SID (0018,1110), source-isocentre (0018,9402 or 0018,1111),
+def distances(ctx: ParseContext, *, source_to_patient_is_isocentre: bool = True) -> Distances:
+    """CID 10008 distances: SID (0018,1110), source-isocentre (0018,9402, else 0018,1111 when asked),
     source-entrance (0040,0306), table height (0018,1130) and the GE radiological thickness."""
     isocentre = number(ctx, "DistanceSourceToIsocenter")
-    if isocentre is None:
+    if isocentre is None and source_to_patient_is_isocentre:
         isocentre = number(ctx, "DistanceSourceToPatient")
     return Distances(
         distance_source_to_detector=kodak_dr7500_sid_in_dm(ctx, number(ctx, "DistanceSourceToDetector")),

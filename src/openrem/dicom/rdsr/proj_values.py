@@ -23,8 +23,8 @@ class Warner(Protocol):
 
 
 # Conversion factors from the unit code sent to the unit stored, per quantity.
-DAP_GY_M2 = {"Gy.m2": 1.0, "Gym2": 1.0, "Gy*m2": 1.0, "Gy.m^2": 1.0, "dGy.cm2": 1e-5, "cGy.cm2": 1e-6,
-             "mGy.cm2": 1e-7, "uGy.cm2": 1e-10, "Gy.cm2": 1e-4, "Gy.cm^2": 1e-4, "mGy.m2": 1e-3,
+DAP_GY_M2 = {"Gy.m2": 1.0, "Gym2": 1.0, "Gy*m2": 1.0, "Gy.m^2": 1.0, "Gy.cm^2": 1e-4, "dGy.cm2": 1e-5, "cGy.cm2": 1e-6,
+             "mGy.cm2": 1e-7, "uGy.cm2": 1e-10, "Gy.cm2": 1e-4, "mGy.m2": 1e-3,
              "uGy.m2": 1e-6}
 DOSE_GY = {"Gy": 1.0, "dGy": 0.1, "cGy": 0.01, "mGy": 1e-3, "uGy": 1e-6}
 DOSE_MGY = {"mGy": 1.0, "Gy": 1000.0, "uGy": 1e-3, "dGy": 100.0, "cGy": 10.0}

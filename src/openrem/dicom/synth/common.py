@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 from pydicom import dcmwrite
+from pydicom.charset import convert_encodings
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, PYDICOM_IMPLEMENTATION_UID, generate_uid
 
@@ -176,7 +177,7 @@ def header(sop_class: str, modality: str, patient: PatientSpec, study: StudySpec
     ds.StudyID = study.study_id
     ds.SeriesNumber = "900" if modality == "SR" else "1"
     ds.InstanceNumber = "1"
-    ds.set_original_encoding(False, True, CHARSET)
+    ds.set_original_encoding(False, True, convert_encodings(CHARSET))
     return ds
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures for the parsing-layer tests (no database, no Django).
+"""Shared test helpers. This module must not import Django: the parsing-layer tests run without it.
 
 Real sample files live in the shared folder: env var OPENREM_SHARED, by default the ``shared``
 folder beside the repository. When it is absent the tests that need it are skipped, unless
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "src") not in sys.path:  # the package is used from the source tree when not installed
     sys.path.insert(0, str(REPO / "src"))
 SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))

@@ -1,0 +1,8 @@
+"""Store tests run on the database named by DATABASE_URL (SQLite by default, PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for the local ``factories`` module
