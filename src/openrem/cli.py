@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run a management command: ``openrem import FILE...``, ``openrem dump``, ``openrem migrate``..."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openrem.settings")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)  # the default SQLite database lives here
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] == "import":
         args[1] = "import_dicom"

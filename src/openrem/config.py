@@ -60,6 +60,8 @@ def sqlite_database(path: str | Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # a file (not memory) test database, so that tests can run real worker processes against it
+        "TEST": {"NAME": f"{path}.test" if str(path) != ":memory:" else None},
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,

@@ -13,10 +13,14 @@ import pytest
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 
+from openrem.dicom import parse as parse_module
 from openrem.dicom.classify import NM_IMAGE, Kind
 from openrem.dicom.headers import nm
 from openrem.dicom.parse import ParseContext, Status, parse_path
 from openrem.dicom.plain import to_plain
+
+# Importing a parser module registers it; load them all so parse_path() elsewhere finds every parser.
+parse_module._load_parsers()
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))

@@ -13,11 +13,15 @@ import pytest
 from pydicom.dataset import Dataset
 
 from openrem.dicom import codes
+from openrem.dicom import parse as parse_module
 from openrem.dicom.classify import Kind
 from openrem.dicom.parse import ParseContext, Status, parse_path
 from openrem.dicom.plain import to_plain
 from openrem.dicom.rdsr import radiopharm
 from openrem.dicom.srtree import Code, ContentItem
+
+# Importing a parser module registers it; load them all so parse_path() elsewhere finds every parser.
+parse_module._load_parsers()
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))

@@ -1,0 +1,37 @@
+# OpenREM: the two commands of the README.
+#   make demo   set up and start the system on SQLite with generated demo data
+#   make test   run every check and test (SQLite and PostgreSQL, conformance)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= $(abspath ../shared)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/openrem
+DEMO_PORT ?= 8000
+
+.PHONY: demo test venv lint unit conformance
+
+$(BIN)/openrem: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(BIN)/openrem
+
+venv: $(BIN)/openrem
+
+demo: venv
+	$(BIN)/openrem migrate --noinput -v0
+	$(BIN)/openrem demo --port $(DEMO_PORT)
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks tools
+	PYTHONPATH=src $(BIN)/mypy
+
+unit: venv
+	$(BIN)/python -m pytest tests/dicom -p no:django
+	DATABASE_URL=sqlite:///$(CURDIR)/data/test-sqlite.sqlite3 $(BIN)/python -m pytest tests --ignore=tests/dicom
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest tests --ignore=tests/dicom
+
+conformance: venv
+	OPENREM_SHARED=$(SHARED) $(BIN)/python tools/run_conformance.py
+
+test: lint unit conformance
