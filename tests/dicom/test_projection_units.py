@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from openrem.dicom import codes
+from openrem.dicom.parse import parse_path
 from openrem.dicom.rdsr.proj_accumulated import read_accumulated
 from openrem.dicom.rdsr.proj_source import read_source
 from openrem.dicom.rdsr.proj_values import DAP_GY_M2, DOSE_GY, convert
@@ -88,9 +92,6 @@ def test_accumulated_sub_templates() -> None:
     ("DX-RDSR-Carestream_DRXEvolution.dcm", "DX"),  # Integrated Projection Radiography System
     ("MG-RDSR-Hologic_mix.dcm", "MG"),
 ])
-def test_modality(name: str, modality: str, sample: object) -> None:
-    from openrem.dicom.parse import parse_path
-
-    path = sample(name)  # type: ignore[operator]
-    result = parse_path(path)
+def test_modality(name: str, modality: str, sample: Callable[[str], Path]) -> None:
+    result = parse_path(sample(name))
     assert result.report is not None and result.report.modality == modality

@@ -132,8 +132,19 @@ def study_date_time(ds: Dataset, warn: Warn = _ignore) -> tuple[Any, Any]:
 def read_study(ds: Dataset, *, warn: Warn | None = None, **overrides: Any) -> Study:
     """General Study attributes (PS3.3 C.7.2.1) with the date/time and requested procedure fallbacks.
 
-    ``overrides`` replace any computed field (parsers use it for values they find elsewhere);
-    ``warn`` receives problems with the input (use ``ctx.warn``).
+    Parameters
+    ----------
+    ds : Dataset
+        The top-level dataset of the object.
+    warn : callable, optional
+        Receives problems with the input (parsers pass ``ctx.warn``).
+    **overrides
+        Replace any computed :class:`Study` field (values a parser finds elsewhere).
+
+    Returns
+    -------
+    Study
+        The study record; fields the object lacks are None.
     """
     date, time = study_date_time(ds, warn or _ignore)
     proc_value, proc_meaning = first_code(ds, "ProcedureCodeSequence")
@@ -184,6 +195,20 @@ def read_image_study(ctx: ParseContext, *, performed_protocol: bool = True, **ov
     * requested procedure: :func:`requested_procedure`, Procedure Code Sequence, then (when
       ``performed_protocol``) Performed Protocol Code Sequence (0040,0260); the mammography
       importer never used the last one, so MG parsers pass ``performed_protocol=False``.
+
+    Parameters
+    ----------
+    ctx : ParseContext
+        The parse context (warnings and vendor fixes are recorded on it).
+    performed_protocol : bool
+        Use Performed Protocol Code Sequence as the last requested procedure fallback.
+    **overrides
+        Replace any computed :class:`Study` field.
+
+    Returns
+    -------
+    Study
+        The study record with the image fallbacks applied.
     """
     ds = ctx.ds
     base = read_study(ds, warn=ctx.warn)
@@ -235,6 +260,18 @@ def read_patient(ds: Dataset, *, warn: Warn | None = None) -> Patient:
     """Patient (C.7.1.1) and Patient Study (C.7.2.2) attributes as sent; storage rules apply later.
 
     Patient Size is in metres and Patient Weight in kilograms (PS3.3 C.7.2.2).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The top-level dataset of the object.
+    warn : callable, optional
+        Receives a message for each measurement that is not a number (it is dropped).
+
+    Returns
+    -------
+    Patient
+        The patient record.
     """
     report = warn or _ignore
     return Patient(

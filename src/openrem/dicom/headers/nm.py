@@ -25,7 +25,24 @@ BQ_PER_MBQ = 1e6
 
 @parser(Kind.NM_IMAGE)
 def parse(ctx: ParseContext) -> DoseReport:
-    """Read an NM or PET image header into a :class:`DoseReport` (modality NM, kind ``nm_image``)."""
+    """Read an NM or PET image header into a :class:`DoseReport` (modality NM, kind ``nm_image``).
+
+    Parameters
+    ----------
+    ctx : ParseContext
+        Dataset of an NM Image (PS3.3 A.5) or PET Image (A.21) object.
+
+    Returns
+    -------
+    DoseReport
+        One :class:`RadiopharmaceuticalDose` with one administration (no event UID) and, for PET,
+        one :class:`PetSeries`.
+
+    Raises
+    ------
+    ParseFailure
+        When the object has no Study Instance UID.
+    """
     ds = ctx.ds
     study = read_image_study(ctx)
     if not study.study_instance_uid:

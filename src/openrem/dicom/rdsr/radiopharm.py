@@ -50,7 +50,23 @@ CREATININE_MG_DL: Mapping[str, float] = {"mg/dL": 1.0, "mg/dl": 1.0, "umol/L": 1
 
 @parser(Kind.RRDSR)
 def parse(ctx: ParseContext) -> DoseReport:
-    """Read a TID 10021 report into a :class:`DoseReport` (modality NM, kind ``rrdsr``)."""
+    """Read a TID 10021 report into a :class:`DoseReport` (modality NM, kind ``rrdsr``).
+
+    Parameters
+    ----------
+    ctx : ParseContext
+        Dataset and SR root of a Radiopharmaceutical Radiation Dose SR (PS3.3 A.35.14).
+
+    Returns
+    -------
+    DoseReport
+        One :class:`RadiopharmaceuticalDose` with its administrations and patient characteristics.
+
+    Raises
+    ------
+    ParseFailure
+        When the object has no SR content or no Study Instance UID.
+    """
     root = ctx.root
     if root is None:
         raise ParseFailure("radiopharmaceutical dose report without SR content")
@@ -99,6 +115,22 @@ def measure(
     """Numeric value of child ``concept`` of ``item`` converted with ``units`` (UCUM code -> factor).
 
     A missing unit keeps the value as sent (with a warning); an unknown unit drops it.
+
+    Parameters
+    ----------
+    ctx : ParseContext
+        Collects the warnings.
+    item : ContentItem or None
+        The parent content item.
+    concept : Concept
+        Concept name of the NUM child (PS3.3 C.18.1).
+    units : mapping, optional
+        UCUM unit code -> factor to the stored unit; None accepts any unit unchanged.
+
+    Returns
+    -------
+    float or None
+        The converted value, or None when absent or unusable.
     """
     child = item.find(concept) if item is not None else None
     if child is None:

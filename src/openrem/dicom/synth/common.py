@@ -17,7 +17,7 @@ from pathlib import Path
 from pydicom import dcmwrite
 from pydicom.charset import convert_encodings
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, PYDICOM_IMPLEMENTATION_UID, generate_uid
+from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, UID, ExplicitVRLittleEndian, generate_uid
 
 from openrem.dicom.synth.encode import CHARSET
 
@@ -139,8 +139,8 @@ def header(sop_class: str, modality: str, patient: PatientSpec, study: StudySpec
     """Dataset with file meta, SOP Common, Patient, Study, Series and Equipment attributes."""
     ds = Dataset()
     meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = sop_class
-    meta.MediaStorageSOPInstanceUID = study.sop_uid
+    meta.MediaStorageSOPClassUID = UID(sop_class)
+    meta.MediaStorageSOPInstanceUID = UID(study.sop_uid)
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     meta.ImplementationClassUID = PYDICOM_IMPLEMENTATION_UID
     meta.ImplementationVersionName = "OPENREM_SYNTH"

@@ -22,7 +22,15 @@ from openrem.dicom.synth import encode as e
 from openrem.dicom.synth import sr
 from openrem.dicom.synth import vocab as v
 from openrem.dicom.synth.common import (
-    XRAY_DOSE_SR, DeviceSpec, PatientSpec, StudySpec, header, new_uid, random_patient, random_study, rng_or_new,
+    XRAY_DOSE_SR,
+    DeviceSpec,
+    PatientSpec,
+    StudySpec,
+    header,
+    new_uid,
+    random_patient,
+    random_study,
+    rng_or_new,
 )
 from openrem.dicom.synth.encode import Code
 

@@ -23,8 +23,19 @@ from typing import Any
 from pydicom.dataset import Dataset
 
 from openrem.dicom.synth.common import (
-    CR_IMAGE, DX_PRESENTATION, MG_PRESENTATION, NM_IMAGE, PET_IMAGE, DeviceSpec, PatientSpec, StudySpec, header,
-    new_uid, random_patient, random_study, rng_or_new,
+    CR_IMAGE,
+    DX_PRESENTATION,
+    MG_PRESENTATION,
+    NM_IMAGE,
+    PET_IMAGE,
+    DeviceSpec,
+    PatientSpec,
+    StudySpec,
+    header,
+    new_uid,
+    random_patient,
+    random_study,
+    rng_or_new,
 )
 from openrem.dicom.synth.encode import Code
 from openrem.dicom.synth.radiopharm import TRACERS, Tracer
@@ -83,7 +94,7 @@ def _pixels(ds: Dataset, photometric: str = "MONOCHROME2") -> None:
     ds.BitsStored = 12
     ds.HighBit = 11
     ds.PixelRepresentation = 0
-    ds.PixelData = bytes(8)
+    ds.add_new(0x7FE00010, "OW", bytes(8))
 
 
 def _code_item(code: Code) -> Dataset:
