@@ -93,8 +93,15 @@ def parser(kind: Kind) -> Callable[[Parser], Parser]:
     return register
 
 
+_loaded = False
+
+
 def _load_parsers() -> None:
-    # Imported for their @parser registrations.
+    """Import every parser module once, for their @parser registrations."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
     from openrem.dicom.headers import ct_philips, dx, mg, nm  # noqa: F401
     from openrem.dicom.rdsr import ct, projection, radiopharm, varic  # noqa: F401
 
@@ -121,8 +128,7 @@ def parse_bytes(data: bytes) -> ParseResult:
     if kind is Kind.NOT_DOSE:
         return ParseResult(Status.NOT_DOSE, kind, reason=why, sop_instance_uid=sop_uid,
                            study_instance_uid=study_uid)
-    if not PARSERS:
-        _load_parsers()
+    _load_parsers()
     func = PARSERS.get(kind)
     if func is None:
         return ParseResult(Status.NOT_DOSE, kind, reason=f"{why}: no parser available",

@@ -209,7 +209,7 @@ def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
     fp.seek(end)
     rest = read_dataset(fp, implicit, True, stop_when=lambda tag, vr, length: tag == 0x7FE00010,
                         parent_encoding=ds._parent_encoding)
-    for tag in rest.keys():
-        ds[tag] = rest.get_item(tag)
+    for raw in rest.elements():  # raw (not yet decoded) elements after the Content Sequence
+        ds[raw.tag] = raw
     decoder = _Decoder(convert_encodings(ds.get("SpecificCharacterSet") or "ISO_IR 6"))
     return ds, tuple(decoder.item(raw) for raw in items)

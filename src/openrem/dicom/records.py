@@ -22,11 +22,8 @@ from dataclasses import dataclass, field
 
 from openrem.dicom.units import (
     KV,
+    M2,
     MA,
-    MGy,
-    MGyCm,
-    S,
-    UAs,
     Count,
     Deg,
     Gy,
@@ -35,8 +32,9 @@ from openrem.dicom.units import (
     Kev,
     Kg,
     M,
-    M2,
     MBq,
+    MGy,
+    MGyCm,
     Mm,
     Mm2,
     MmAl,
@@ -44,6 +42,7 @@ from openrem.dicom.units import (
     MSv,
     N,
     Ratio,
+    S,
     Years,
 )
 

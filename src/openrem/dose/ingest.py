@@ -231,7 +231,7 @@ def _record_objects(study: Study, sops: list[str], acquisition: Any = None) -> N
 def _rewrite(study: Study, report: r.DoseReport, trees: dict[str, tuple[Any, ...]], adopt_header: bool) -> None:
     """Replace the stored trees of ``study`` with ``trees`` and refresh its summary columns."""
     treeio.delete_trees(study)
-    merged = replace(report, **trees)
+    merged = replace(report, **trees)  # type: ignore[arg-type]
     treeio.write_report_trees(study, merged)
     values = summarise(merged.ct_radiation_dose, merged.projection_xray_radiation_dose,
                        merged.radiopharmaceutical_radiation_dose)
@@ -255,7 +255,8 @@ def _merge_image(study: Study, report: r.DoseReport) -> IngestResult:
         nm_old = stored["radiopharmaceutical_radiation_dose"]
         nm_new = report.radiopharmaceutical_radiation_dose
         if nm_old and nm_new:
-            trees = {"radiopharmaceutical_radiation_dose": (merge.merge_radiopharmaceutical(nm_old[0], nm_new[0]),)}
+            trees: dict[str, tuple[Any, ...]] = {
+                "radiopharmaceutical_radiation_dose": (merge.merge_radiopharmaceutical(nm_old[0], nm_new[0]),)}
         else:
             trees = {"radiopharmaceutical_radiation_dose": nm_old or nm_new}
         _rewrite(study, replace(report, kind=study.source_kind), {**stored, **trees}, adopt_header=False)

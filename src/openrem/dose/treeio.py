@@ -56,7 +56,7 @@ def decode_json(value: Any, item_type: Any) -> Any:
         return None
     if isinstance(value, list) and len(value) == 3 and _is_coded(item_type):
         return r.Coded(*value)
-    if isinstance(value, dict) and dataclasses.is_dataclass(item_type):
+    if isinstance(value, dict) and isinstance(item_type, type) and dataclasses.is_dataclass(item_type):
         plans = {fp.name: fp for fp in plan(item_type)}
         kwargs = {}
         for name, raw in value.items():

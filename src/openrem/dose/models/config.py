@@ -19,7 +19,7 @@ class SingletonModel(models.Model):
 
     @classmethod
     def get(cls) -> Self:
-        obj, _ = cls.objects.get_or_create(pk=1)
+        obj, _ = cls._default_manager.get_or_create(pk=1)
         return obj
 
 
