@@ -71,13 +71,17 @@ class IngestResult:
     detail: str
 
 
-def ingest(report: r.DoseReport) -> IngestResult:
-    """Store ``report`` (see the module docstring for the rules); one transaction, all or nothing."""
+def ingest(report: r.DoseReport, source_name: str | None = None) -> IngestResult:
+    """Store ``report`` (see the module docstring for the rules); one transaction, all or nothing.
+
+    ``source_name`` says where the object came from (file name, sending AE title) for the audit
+    trail kept with each processed object.
+    """
     if not report.study.study_instance_uid or not report.study.sop_instance_uid:
         raise ValueError("a dose object needs a Study Instance UID and a SOP Instance UID")
     with transaction.atomic():
         _lock_study_uid(report.study.study_instance_uid)
-        return _ingest_locked(report)
+        return _ingest_locked(report, source_name)
 
 
 def _lock_study_uid(uid: str) -> None:
@@ -88,7 +92,7 @@ def _lock_study_uid(uid: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _ingest_locked(report: r.DoseReport) -> IngestResult:
+def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
     uid, sop = report.study.study_instance_uid, report.study.sop_instance_uid
     same_uid = list(Study.objects.filter(study_instance_uid=uid).order_by("pk"))
     known = ProcessedObject.objects.filter(study__in=same_uid, sop_instance_uid=sop).values_list("study_id", flat=True)
@@ -97,26 +101,26 @@ def _ingest_locked(report: r.DoseReport) -> IngestResult:
     family = FAMILY.get(report.kind, report.kind)
     candidates = [s for s in same_uid if FAMILY.get(s.source_kind) == family]
     if report.kind in IMAGE_KINDS and candidates:
-        return _merge_image(candidates[0], report)
+        return _merge_image(candidates[0], report, source)
     if report.kind == "rrdsr":
         for study in candidates:
             if not stored_event_uids(study):
-                return _append_rrdsr(study, report)
+                return _append_rrdsr(study, report, source)
     new_uids = report.event_uids()
     for study in candidates:
         old = stored_event_uids(study)
         if not old:
             continue
         if new_uids <= old:
-            _record_objects(study, [sop])
+            _record_objects(study, [(sop, source, False)])
             return IngestResult(Action.ALREADY, study.pk, f"all events already in study {study.pk}; object recorded")
         if old < new_uids:
-            carried = list(study.processed_objects.values_list("sop_instance_uid", flat=True))
+            carried = [(o.sop_instance_uid, o.source_name, False) for o in study.processed_objects.all()]
             old_pk = study.pk
             study.delete()
-            new = _create(report, extra_objects=carried)
+            new = _create(report, source, carried=carried)
             return IngestResult(Action.REPLACED, new.pk, f"cumulative report replaced study {old_pk}")
-    study = _create(report)
+    study = _create(report, source)
     return IngestResult(Action.STORED, study.pk, f"created study {study.pk}")
 
 
@@ -198,7 +202,10 @@ def decide_modality(report: r.DoseReport, equipment: UniqueEquipment) -> str | N
     return report.modality
 
 
-def _create(report: r.DoseReport, extra_objects: list[str] | None = None) -> Study:
+ObjectRow = tuple[str, str | None, bool]  # SOP Instance UID, source name, whether it changed the study
+
+
+def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] | None = None) -> Study:
     equipment = get_or_create_equipment(report.equipment, use_observer_uid=report.kind not in IMAGE_KINDS)
     study = Study(**study_fields(report, _policy()), equipment=equipment,
                   modality_type=decide_modality(report, equipment),
@@ -206,7 +213,7 @@ def _create(report: r.DoseReport, extra_objects: list[str] | None = None) -> Stu
                               report.radiopharmaceutical_radiation_dose))
     study.save()
     treeio.write_report_trees(study, report)
-    _record_objects(study, [*(extra_objects or []), report.study.sop_instance_uid],
+    _record_objects(study, [*(carried or []), (report.study.sop_instance_uid, source, True)],
                     acquisition=_first_acquisition(report))
     return study
 
@@ -217,11 +224,16 @@ def _first_acquisition(report: r.DoseReport) -> Any:
     return timezone.make_aware(min(times)) if times else None
 
 
-def _record_objects(study: Study, sops: list[str], acquisition: Any = None) -> None:
+def _record_objects(study: Study, rows: list[ObjectRow], acquisition: Any = None) -> None:
     existing = set(study.processed_objects.values_list("sop_instance_uid", flat=True))
+    new: dict[str, ObjectRow] = {}
+    for row in rows:
+        if row[0] not in existing:
+            new.setdefault(row[0], row)
     ProcessedObject.objects.bulk_create([
-        ProcessedObject(study=study, sop_instance_uid=sop, acquisition_datetime=acquisition)
-        for sop in dict.fromkeys(sops) if sop not in existing
+        ProcessedObject(study=study, sop_instance_uid=sop, source_name=src, changed_study=changed,
+                        acquisition_datetime=acquisition)
+        for sop, src, changed in new.values()
     ])
 
 
@@ -247,10 +259,10 @@ def _earliest(events: tuple[r.ProjectionEvent, ...]) -> Any:
     return min(times) if times else None
 
 
-def _merge_image(study: Study, report: r.DoseReport) -> IngestResult:
+def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> IngestResult:
     """Add one image's exposure (or PET series) to an existing study."""
     stored = treeio.study_trees_records(study)
-    sop = report.study.sop_instance_uid
+    row = (report.study.sop_instance_uid, source, True)
     if report.kind == "nm_image":
         nm_old = stored["radiopharmaceutical_radiation_dose"]
         nm_new = report.radiopharmaceutical_radiation_dose
@@ -260,26 +272,26 @@ def _merge_image(study: Study, report: r.DoseReport) -> IngestResult:
         else:
             trees = {"radiopharmaceutical_radiation_dose": nm_old or nm_new}
         _rewrite(study, replace(report, kind=study.source_kind), {**stored, **trees}, adopt_header=False)
-        _record_objects(study, [sop])
+        _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
     old_proj = stored["projection_xray_radiation_dose"]
     new_proj = report.projection_xray_radiation_dose
     if not old_proj or not new_proj:
-        _record_objects(study, [sop])
+        _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"no exposure data; object recorded on study {study.pk}")
     new_events = [e for e in new_proj[0].events if not merge.is_duplicate_acquisition(old_proj[0].events, e)]
     if not new_events:
-        _record_objects(study, [sop])
+        _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"exposure already in study {study.pk} (duplicate image)")
     merged = merge.merge_projection(old_proj[0], replace(new_proj[0], events=tuple(new_events)))
     earliest_old, earliest_new = _earliest(old_proj[0].events), _earliest(tuple(new_events))
     adopt = earliest_new is not None and (earliest_old is None or earliest_new < earliest_old)
     _rewrite(study, report, {**stored, "projection_xray_radiation_dose": (merged, *old_proj[1:])}, adopt)
-    _record_objects(study, [sop])
+    _record_objects(study, [row])
     return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
 
 
-def _append_rrdsr(study: Study, report: r.DoseReport) -> IngestResult:
+def _append_rrdsr(study: Study, report: r.DoseReport, source: str | None) -> IngestResult:
     """An RRDSR for an NM study built from images (spec: RRDSR data replaces the image data)."""
     stored = treeio.study_trees_records(study)
     old = stored["radiopharmaceutical_radiation_dose"]
@@ -288,5 +300,5 @@ def _append_rrdsr(study: Study, report: r.DoseReport) -> IngestResult:
     _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree}, adopt_header=True)
     study.source_kind = "rrdsr"
     study.save(update_fields=["source_kind"])
-    _record_objects(study, [report.study.sop_instance_uid])
+    _record_objects(study, [(report.study.sop_instance_uid, source, True)])
     return IngestResult(Action.MERGED, study.pk, f"RRDSR added to image-based study {study.pk}")

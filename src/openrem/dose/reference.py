@@ -56,7 +56,10 @@ def study_to_reference(study: Study) -> dict[str, Any]:
                             ("patient_age", "patient_age_decimal", "patient_size", "patient_weight")}
     out["equipment"] = {k: getattr(study.equipment, k) for k in EQUIPMENT_KEYS}
     out["summary"] = {k: getattr(study, k, None) for k in SUMMARY_KEYS}
-    out["sop_instance_uids_processed"] = list(study.processed_objects.values_list("sop_instance_uid", flat=True))
+    objects = list(study.processed_objects.order_by("pk"))
+    out["sop_instance_uids_processed"] = [o.sop_instance_uid for o in objects]
+    out["source_files_by_sop_uid"] = [o.source_name for o in objects]
+    out["files_that_created_or_changed_it"] = [o.source_name for o in objects if o.changed_study]
     for name, trees in treeio.study_trees_plain(study).items():
         if trees:
             out[name] = trees

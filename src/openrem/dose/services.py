@@ -71,7 +71,7 @@ def import_file(path: str | Path, kinds: set[str] | None = None) -> FileOutcome:
     if kinds is not None and parsed.report.kind not in kinds:
         return FileOutcome(name, "skipped", f"{parsed.reason}: not handled by this importer")
     try:
-        result: IngestResult = ingest(parsed.report)
+        result: IngestResult = ingest(parsed.report, source_name=os.path.basename(name))
     except (DatabaseError, ValueError) as exc:
         log.exception("storing %s failed", name)
         return FileOutcome(name, "error", f"not stored: {type(exc).__name__}: {exc}")

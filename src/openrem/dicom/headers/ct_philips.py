@@ -142,9 +142,9 @@ def parse(ctx: ParseContext) -> DoseReport:
         ),),
         events=events,
     )
-    study = read_study(ds, study_description=text(ds, "ProtocolName"), comment=study_comment(ctx))
+    study = read_study(ds, warn=ctx.warn, study_description=text(ds, "ProtocolName"), comment=study_comment(ctx))
     return DoseReport(
-        kind=ctx.kind.value, modality="CT", study=study, patient=read_patient(ds),
+        kind=ctx.kind.value, modality="CT", study=study, patient=read_patient(ds, warn=ctx.warn),
         equipment=read_equipment(ds, use_observer_uid=False), ct_radiation_dose=(dose,),
         warnings=tuple(ctx.warnings), vendor_fixes=tuple(ctx.fixes),
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from openrem.dicom.header import read_equipment, read_patient, read_study
+from openrem.dicom.classify import Kind
+from openrem.dicom.header import read_equipment, read_image_study, read_patient
 from openrem.dicom.headers import xraycodes as xc
 from openrem.dicom.headers.elements import code, number, numbers, private_tag, text
 from openrem.dicom.headers.filters import filters, grids
@@ -221,8 +222,8 @@ def report(ctx: ParseContext, modality: str | None, procedure: Coded, event: Pro
     return DoseReport(
         kind=ctx.kind.value,
         modality=modality,
-        study=read_study(ds),
-        patient=read_patient(ds),
+        study=read_image_study(ctx, performed_protocol=ctx.kind is not Kind.MG_IMAGE),
+        patient=read_patient(ds, warn=ctx.warn),
         equipment=read_equipment(ds, use_observer_uid=False),
         projection_xray_radiation_dose=(dose,),
         warnings=tuple(ctx.warnings),

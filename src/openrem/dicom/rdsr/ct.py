@@ -37,8 +37,8 @@ def parse(ctx: ParseContext) -> DoseReport:
     return DoseReport(
         kind=Kind.CT_RDSR.value,
         modality="CT",
-        study=header.read_study(ds),
-        patient=header.read_patient(ds),
+        study=header.read_study(ds, warn=ctx.warn),
+        patient=header.read_patient(ds, warn=ctx.warn),
         equipment=header.read_equipment(ds, root),
         ct_radiation_dose=(ct,),
         warnings=tuple(ctx.warnings),

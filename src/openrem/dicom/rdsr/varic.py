@@ -51,8 +51,8 @@ def parse(ctx: ParseContext) -> DoseReport:
     return DoseReport(
         kind=Kind.VARIC_ESR.value,
         modality="RF",
-        study=header.read_study(ctx.ds),
-        patient=header.read_patient(ctx.ds),
+        study=header.read_study(ctx.ds, warn=ctx.warn),
+        patient=header.read_patient(ctx.ds, warn=ctx.warn),
         equipment=header.read_equipment(ctx.ds, ctx.root),
         projection_xray_radiation_dose=(dose,),
         warnings=tuple(ctx.warnings),

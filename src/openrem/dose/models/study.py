@@ -117,6 +117,9 @@ class ProcessedObject(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="processed_objects")
     sop_instance_uid = models.CharField(max_length=64, db_index=True)
     acquisition_datetime = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=255, null=True, blank=True,
+                                   help_text="where the object came from (file name, network sender)")
+    changed_study = models.BooleanField(default=True, help_text="its import created or changed the study")
 
     class Meta:
         app_label = "dose"
