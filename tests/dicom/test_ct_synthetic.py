@@ -51,6 +51,7 @@ def _parse(*events: ContentItem) -> DoseReport:
     ds.StudyInstanceUID = "1.2.3"
     ds.SOPInstanceUID = "1.2.3.4"
     ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.67"
+    ds.StudyDate, ds.StudyTime = "20240301", "101500"
     root = ContentItem("", "CONTAINER", Code("113701", "DCM", "X-Ray Radiation Dose Report"), template_id="10011",
                        children=(ContentItem("HAS CONCEPT MOD", "CODE", _name(codes.PROCEDURE_REPORTED),
                                              code=Code("77477000", "SCT", "Computed Tomography X-Ray")),

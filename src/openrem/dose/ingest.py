@@ -207,7 +207,7 @@ ObjectRow = tuple[str, str | None, bool]  # SOP Instance UID, source name, wheth
 
 def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] | None = None) -> Study:
     equipment = get_or_create_equipment(report.equipment, use_observer_uid=report.kind not in IMAGE_KINDS)
-    study = Study(**study_fields(report, _policy()), equipment=equipment,
+    study = Study(**study_fields(report, _policy()), equipment=equipment, header_rank=header_rank(report),
                   modality_type=decide_modality(report, equipment),
                   **summarise(report.ct_radiation_dose, report.projection_xray_radiation_dose,
                               report.radiopharmaceutical_radiation_dose))
@@ -249,14 +249,23 @@ def _rewrite(study: Study, report: r.DoseReport, trees: dict[str, tuple[Any, ...
                        merged.radiopharmaceutical_radiation_dose)
     if adopt_header:
         values.update({k: v for k, v in study_fields(report, _policy()).items() if k not in ("source_kind",)})
+        values["header_rank"] = header_rank(report)
     for key, value in values.items():
         setattr(study, key, value)
     study.save()
 
 
-def _earliest(events: tuple[r.ProjectionEvent, ...]) -> Any:
-    times = [e.date_time_started for e in events if e.date_time_started is not None]
-    return min(times) if times else None
+def header_rank(report: r.DoseReport) -> str:
+    """Sort key of an image object: earliest acquisition, series or administration time, then SOP
+    Instance UID. An image-built study takes its study-level attributes from the lowest-ranked image,
+    so the stored study does not depend on the order in which the images arrived."""
+    times = [e.date_time_started for p in report.projection_xray_radiation_dose for e in p.events]
+    for nm in report.radiopharmaceutical_radiation_dose:
+        times += [s.series_datetime for s in nm.pet_series]
+        times += [a.radiopharmaceutical_start_datetime for a in nm.administrations]
+    present = [t for t in times if t is not None]
+    first = min(present).isoformat() if present else "9999"
+    return f"{first}|{report.study.sop_instance_uid}"
 
 
 def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> IngestResult:
@@ -271,7 +280,8 @@ def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> Inge
                 "radiopharmaceutical_radiation_dose": (merge.merge_radiopharmaceutical(nm_old[0], nm_new[0]),)}
         else:
             trees = {"radiopharmaceutical_radiation_dose": nm_old or nm_new}
-        _rewrite(study, replace(report, kind=study.source_kind), {**stored, **trees}, adopt_header=False)
+        _rewrite(study, replace(report, kind=study.source_kind), {**stored, **trees},
+                 adopt_header=header_rank(report) < study.header_rank)
         _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
     old_proj = stored["projection_xray_radiation_dose"]
@@ -284,9 +294,8 @@ def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> Inge
         _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"exposure already in study {study.pk} (duplicate image)")
     merged = merge.merge_projection(old_proj[0], replace(new_proj[0], events=tuple(new_events)))
-    earliest_old, earliest_new = _earliest(old_proj[0].events), _earliest(tuple(new_events))
-    adopt = earliest_new is not None and (earliest_old is None or earliest_new < earliest_old)
-    _rewrite(study, report, {**stored, "projection_xray_radiation_dose": (merged, *old_proj[1:])}, adopt)
+    _rewrite(study, report, {**stored, "projection_xray_radiation_dose": (merged, *old_proj[1:])},
+             adopt_header=header_rank(report) < study.header_rank)
     _record_objects(study, [row])
     return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
 
@@ -297,7 +306,7 @@ def _append_rrdsr(study: Study, report: r.DoseReport, source: str | None) -> Ing
     old = stored["radiopharmaceutical_radiation_dose"]
     new = report.radiopharmaceutical_radiation_dose
     tree = (merge.append_rrdsr(old[0], new[0]),) if old and new else new
-    _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree}, adopt_header=True)
+    _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree}, adopt_header=False)
     study.source_kind = "rrdsr"
     study.save(update_fields=["source_kind"])
     _record_objects(study, [(report.study.sop_instance_uid, source, True)])

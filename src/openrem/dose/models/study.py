@@ -60,6 +60,8 @@ class Study(models.Model):
     series_time = models.TimeField(null=True, blank=True)
     content_time = models.TimeField(null=True, blank=True)
     comment = models.TextField(null=True, blank=True)
+    header_rank = models.CharField(max_length=128, default="",
+                                   help_text="sort key of the object the study attributes came from")
     # patient (stored only as the patient identifier settings allow)
     patient_name = models.TextField(null=True, blank=True)
     patient_name_hashed = models.BooleanField(default=False)
