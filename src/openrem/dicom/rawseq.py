@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _UNPACK_HH = struct.Struct("<HH").unpack_from
 _UNPACK_I = struct.Struct("<I").unpack_from
 _UNPACK_H = struct.Struct("<H").unpack_from
+_UNPACK_HHI = struct.Struct("<HHI").unpack_from
 
 ITEM = 0xFFFEE000
 ITEM_DELIM = 0xFFFEE00D
@@ -58,6 +59,8 @@ WANTED = SEQUENCES | {
 TEXT_TAGS = {TEXT_VALUE: "TEXT", UID_VALUE: "UIDREF", DATETIME: "DATETIME", DATE: "DATE", TIME: "TIME",
              PERSON_NAME: "PNAME"}
 
+TEXT_TAG_BY_TYPE = {kind: tag for tag, kind in TEXT_TAGS.items()}
+
 RawItem = dict[int, Any]
 
 
@@ -92,35 +95,39 @@ def _parse_items(buf: bytes, pos: int, length: int, implicit: bool) -> tuple[lis
 
 
 def _parse_elements(buf: bytes, pos: int, end: int, implicit: bool) -> tuple[RawItem, int]:
-    """Parse the elements of one item until ``end`` or its item delimiter."""
+    """Parse the elements of one item until ``end`` or its item delimiter (hot loop: kept flat)."""
     out: RawItem = {}
+    size = len(buf)
+    wanted, sequences, long_vrs = WANTED, SEQUENCES, LONG_VRS
     while pos < end:
-        if pos + 8 > len(buf):
+        if pos + 8 > size:
             raise RawParseError("item truncated")
-        group, elem = _UNPACK_HH(buf, pos)
+        group, elem, length = _UNPACK_HHI(buf, pos)
         tag = group << 16 | elem
         if tag == ITEM_DELIM:
             return out, pos + 8
-        vr: bytes | None = None
         if implicit:
-            length = _UNPACK_I(buf, pos + 4)[0]
             pos += 8
+            is_seq = length == UNDEFINED or tag in sequences
+            sub_implicit = True
         else:
             vr = buf[pos + 4:pos + 6]
-            if vr in LONG_VRS:
+            if vr in long_vrs:
                 length = _UNPACK_I(buf, pos + 8)[0]
                 pos += 12
             else:
                 length = _UNPACK_H(buf, pos + 6)[0]
                 pos += 8
-        if vr == b"SQ" or length == UNDEFINED or ((implicit or vr == b"UN") and tag in SEQUENCES):
-            items, pos = _parse_items(buf, pos, length, implicit or vr == b"UN")
-            if tag in SEQUENCES:
+            is_seq = vr == b"SQ" or length == UNDEFINED or (vr == b"UN" and tag in sequences)
+            sub_implicit = vr == b"UN"
+        if is_seq:
+            items, pos = _parse_items(buf, pos, length, sub_implicit)
+            if tag in sequences:
                 out[tag] = items
             continue
-        if pos + length > len(buf):
+        if pos + length > size:
             raise RawParseError("element value runs past the end of the data")
-        if tag in WANTED:
+        if tag in wanted:
             out[tag] = buf[pos:pos + length]
         pos += length
     return out, pos
@@ -170,9 +177,9 @@ class _Decoder:
                 number = self.text(mv[0].get(NUMERIC_VALUE))
                 unit = self.code(mv[0].get(UNITS))
         else:
-            for tag, kind in TEXT_TAGS.items():
-                if kind == vt and tag in raw:
-                    text = self.text(raw[tag])
+            tag = TEXT_TAG_BY_TYPE.get(vt)
+            if tag is not None and tag in raw:
+                text = self.text(raw[tag])
         template = raw.get(TEMPLATE_SEQUENCE)
         template_id = self.text(template[0].get(TEMPLATE_ID)) if template else None
         return ContentItem(

@@ -95,6 +95,9 @@ def _lock_study_uid(uid: str) -> None:
 def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
     uid, sop = report.study.study_instance_uid, report.study.sop_instance_uid
     same_uid = list(Study.objects.filter(study_instance_uid=uid).order_by("pk"))
+    if not same_uid:  # the common case: a new study, nothing to compare with
+        study = _create(report, source)
+        return IngestResult(Action.STORED, study.pk, f"created study {study.pk}")
     known = ProcessedObject.objects.filter(study__in=same_uid, sop_instance_uid=sop).values_list("study_id", flat=True)
     if known:
         return IngestResult(Action.ALREADY, known[0], f"object {sop} already processed")
@@ -214,7 +217,7 @@ def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] |
     study.save()
     treeio.write_report_trees(study, report)
     _record_objects(study, [*(carried or []), (report.study.sop_instance_uid, source, True)],
-                    acquisition=_first_acquisition(report))
+                    acquisition=_first_acquisition(report), new_study=True)
     return study
 
 
@@ -224,8 +227,8 @@ def _first_acquisition(report: r.DoseReport) -> Any:
     return timezone.make_aware(min(times)) if times else None
 
 
-def _record_objects(study: Study, rows: list[ObjectRow], acquisition: Any = None) -> None:
-    existing = set(study.processed_objects.values_list("sop_instance_uid", flat=True))
+def _record_objects(study: Study, rows: list[ObjectRow], acquisition: Any = None, new_study: bool = False) -> None:
+    existing = set() if new_study else set(study.processed_objects.values_list("sop_instance_uid", flat=True))
     new: dict[str, ObjectRow] = {}
     for row in rows:
         if row[0] not in existing:

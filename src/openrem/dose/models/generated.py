@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -95,7 +96,8 @@ class FieldPlan:
     unit: str | None = None
 
 
-def plan(record: type) -> list[FieldPlan]:
+@functools.cache
+def plan(record: type) -> tuple[FieldPlan, ...]:
     """The storage plan of every field of ``record`` (see the module docstring)."""
     hints = typing.get_type_hints(record, include_extras=True)
     out: list[FieldPlan] = []
@@ -112,7 +114,7 @@ def plan(record: type) -> list[FieldPlan]:
             out.append(FieldPlan(f.name, kind, item))
         else:
             out.append(FieldPlan(f.name, "scalar", base, _unit(hint)))
-    return out
+    return tuple(out)
 
 
 def columns(record: type) -> list[FieldPlan]:
