@@ -94,10 +94,10 @@ def _lock_study_uid(uid: str) -> None:
 
 def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
     uid, sop = report.study.study_instance_uid, report.study.sop_instance_uid
-    same_uid = list(Study.objects.filter(study_instance_uid=uid).order_by("pk"))
-    if not same_uid:  # the common case: a new study, nothing to compare with
+    if not Study.objects.filter(study_instance_uid=uid).exists():  # the common case: a new study
         study = _create(report, source)
         return IngestResult(Action.STORED, study.pk, f"created study {study.pk}")
+    same_uid = list(Study.objects.filter(study_instance_uid=uid).order_by("pk"))
     known = ProcessedObject.objects.filter(study__in=same_uid, sop_instance_uid=sop).values_list("study_id", flat=True)
     if known:
         return IngestResult(Action.ALREADY, known[0], f"object {sop} already processed")
