@@ -115,10 +115,11 @@ def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
         if not old:
             continue
         if new_uids <= old:
-            _record_objects(study, [(sop, source, False)])
+            _record_objects(study, [_row(report, source, False)])
             return IngestResult(Action.ALREADY, study.pk, f"all events already in study {study.pk}; object recorded")
         if old < new_uids:
-            carried = [(o.sop_instance_uid, o.source_name, False) for o in study.processed_objects.all()]
+            carried = [(o.sop_instance_uid, o.source_name, False, o.sop_class_uid)
+                       for o in study.processed_objects.all()]
             old_pk = study.pk
             study.delete()
             new = _create(report, source, carried=carried)
@@ -205,7 +206,12 @@ def decide_modality(report: r.DoseReport, equipment: UniqueEquipment) -> str | N
     return report.modality
 
 
-ObjectRow = tuple[str, str | None, bool]  # SOP Instance UID, source name, whether it changed the study
+# SOP Instance UID, source name, whether it changed the study, SOP Class UID
+ObjectRow = tuple[str, str | None, bool, str | None]
+
+
+def _row(report: r.DoseReport, source: str | None, changed: bool) -> ObjectRow:
+    return (report.study.sop_instance_uid, source, changed, report.study.sop_class_uid)
 
 
 def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] | None = None) -> Study:
@@ -216,7 +222,7 @@ def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] |
                               report.radiopharmaceutical_radiation_dose))
     study.save()
     treeio.write_report_trees(study, report)
-    _record_objects(study, [*(carried or []), (report.study.sop_instance_uid, source, True)],
+    _record_objects(study, [*(carried or []), _row(report, source, True)],
                     acquisition=_first_acquisition(report), new_study=True)
     return study
 
@@ -235,8 +241,8 @@ def _record_objects(study: Study, rows: list[ObjectRow], acquisition: Any = None
             new.setdefault(row[0], row)
     ProcessedObject.objects.bulk_create([
         ProcessedObject(study=study, sop_instance_uid=sop, source_name=src, changed_study=changed,
-                        acquisition_datetime=acquisition)
-        for sop, src, changed in new.values()
+                        sop_class_uid=sop_class, acquisition_datetime=acquisition)
+        for sop, src, changed, sop_class in new.values()
     ])
 
 
@@ -253,28 +259,40 @@ def _rewrite(study: Study, report: r.DoseReport, trees: dict[str, tuple[Any, ...
     if adopt_header:
         values.update({k: v for k, v in study_fields(report, _policy()).items() if k not in ("source_kind",)})
         values["header_rank"] = header_rank(report)
+        values["equipment"] = get_or_create_equipment(report.equipment,
+                                                      use_observer_uid=report.kind not in IMAGE_KINDS)
     for key, value in values.items():
         setattr(study, key, value)
     study.save()
 
 
+PROCESSING_CLASSES = frozenset({"1.2.840.10008.5.1.4.1.1.1.1.1", "1.2.840.10008.5.1.4.1.1.1.2.1"})
+
+
+def image_preference(sop_class_uid: str | None) -> int:
+    """0 for images "for presentation" (what PACS keep), 1 for "for processing" copies."""
+    return 1 if sop_class_uid in PROCESSING_CLASSES else 0
+
+
 def header_rank(report: r.DoseReport) -> str:
-    """Sort key of an image object: earliest acquisition, series or administration time, then SOP
-    Instance UID. An image-built study takes its study-level attributes from the lowest-ranked image,
-    so the stored study does not depend on the order in which the images arrived."""
+    """Sort key of the object a study takes its study-level attributes from: images before dose
+    reports, then the earliest acquisition, series or administration time, images "for
+    presentation" before "for processing", then SOP Instance UID. The lowest rank wins, so an
+    image-built study does not depend on the order in which its objects arrived."""
     times = [e.date_time_started for p in report.projection_xray_radiation_dose for e in p.events]
     for nm in report.radiopharmaceutical_radiation_dose:
         times += [s.series_datetime for s in nm.pet_series]
         times += [a.radiopharmaceutical_start_datetime for a in nm.administrations]
     present = [t for t in times if t is not None]
     first = min(present).isoformat() if present else "9999"
-    return f"{first}|{report.study.sop_instance_uid}"
+    is_report = 0 if report.kind in IMAGE_KINDS else 1
+    return f"{is_report}|{first}|{image_preference(report.study.sop_class_uid)}|{report.study.sop_instance_uid}"
 
 
 def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> IngestResult:
     """Add one image's exposure (or PET series) to an existing study."""
     stored = treeio.study_trees_records(study)
-    row = (report.study.sop_instance_uid, source, True)
+    row = _row(report, source, True)
     if report.kind == "nm_image":
         nm_old = stored["radiopharmaceutical_radiation_dose"]
         nm_new = report.radiopharmaceutical_radiation_dose
@@ -283,8 +301,7 @@ def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> Inge
                 "radiopharmaceutical_radiation_dose": (merge.merge_radiopharmaceutical(nm_old[0], nm_new[0]),)}
         else:
             trees = {"radiopharmaceutical_radiation_dose": nm_old or nm_new}
-        _rewrite(study, replace(report, kind=study.source_kind), {**stored, **trees},
-                 adopt_header=header_rank(report) < study.header_rank)
+        _rewrite(study, report, {**stored, **trees}, adopt_header=header_rank(report) < study.header_rank)
         _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
     old_proj = stored["projection_xray_radiation_dose"]
@@ -292,15 +309,31 @@ def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> Inge
     if not old_proj or not new_proj:
         _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"no exposure data; object recorded on study {study.pk}")
-    new_events = [e for e in new_proj[0].events if not merge.is_duplicate_acquisition(old_proj[0].events, e)]
-    if not new_events:
+    base, added = old_proj[0], []
+    for event in new_proj[0].events:
+        twin = merge.duplicate_of(base.events, event)
+        if twin is None:
+            added.append(event)
+        elif _preferred(report, event, study, twin):  # keep the "for presentation" copy, whatever the order
+            base = replace(base, events=tuple(e for e in base.events if e is not twin))
+            added.append(event)
+    if not added:
         _record_objects(study, [row])
         return IngestResult(Action.MERGED, study.pk, f"exposure already in study {study.pk} (duplicate image)")
-    merged = merge.merge_projection(old_proj[0], replace(new_proj[0], events=tuple(new_events)))
+    merged = merge.merge_projection(base, replace(new_proj[0], events=tuple(added)))
     _rewrite(study, report, {**stored, "projection_xray_radiation_dose": (merged, *old_proj[1:])},
              adopt_header=header_rank(report) < study.header_rank)
     _record_objects(study, [row])
     return IngestResult(Action.MERGED, study.pk, f"added to study {study.pk}")
+
+
+def _preferred(report: r.DoseReport, event: r.ProjectionEvent, study: Study, twin: r.ProjectionEvent) -> bool:
+    """Whether ``event`` should replace its stored ``twin`` (two images of one exposure)."""
+    twin_class = study.processed_objects.filter(sop_instance_uid=twin.irradiation_event_uid).values_list(
+        "sop_class_uid", flat=True).first()
+    mine = (image_preference(report.study.sop_class_uid), event.irradiation_event_uid)
+    theirs = (image_preference(twin_class), twin.irradiation_event_uid)
+    return mine < theirs
 
 
 def _append_rrdsr(study: Study, report: r.DoseReport, source: str | None) -> IngestResult:
@@ -309,8 +342,9 @@ def _append_rrdsr(study: Study, report: r.DoseReport, source: str | None) -> Ing
     old = stored["radiopharmaceutical_radiation_dose"]
     new = report.radiopharmaceutical_radiation_dose
     tree = (merge.append_rrdsr(old[0], new[0]),) if old and new else new
-    _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree}, adopt_header=False)
+    _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree},
+             adopt_header=header_rank(report) < study.header_rank)
     study.source_kind = "rrdsr"
     study.save(update_fields=["source_kind"])
-    _record_objects(study, [(report.study.sop_instance_uid, source, True)])
+    _record_objects(study, [_row(report, source, True)])
     return IngestResult(Action.MERGED, study.pk, f"RRDSR added to image-based study {study.pk}")

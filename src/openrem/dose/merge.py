@@ -26,15 +26,15 @@ def _event_key(e: r.ProjectionEvent) -> tuple[dt.datetime, str]:
     return (e.date_time_started or _EARLY, e.irradiation_event_uid)
 
 
-def is_duplicate_acquisition(existing: tuple[r.ProjectionEvent, ...], new: r.ProjectionEvent) -> bool:
-    """True when ``new`` is an exposure already stored: same event UID, or same acquisition time
-    (the "for processing" and "for presentation" images of one exposure)."""
+def duplicate_of(existing: tuple[r.ProjectionEvent, ...], new: r.ProjectionEvent) -> r.ProjectionEvent | None:
+    """The stored event that ``new`` repeats: same event UID, or same acquisition time (the "for
+    processing" and "for presentation" images of one exposure); None for a new exposure."""
     for e in existing:
         if e.irradiation_event_uid == new.irradiation_event_uid:
-            return True
+            return e
         if new.date_time_started is not None and e.date_time_started == new.date_time_started:
-            return True
-    return False
+            return e
+    return None
 
 
 # image laterality (CID 244) -> breast (CID 6022 style) used by accumulated mammography rows
@@ -104,12 +104,13 @@ def laterality_is_breast(coded: r.Coded | None) -> bool:
 
 def merge_radiopharmaceutical(stored: r.RadiopharmaceuticalDose,
                               new: r.RadiopharmaceuticalDose) -> r.RadiopharmaceuticalDose:
-    """Add PET series (one per series UID) and fill empty administration fields from another image."""
+    """Add PET series (one per series UID); fill empty fields of an image-derived administration."""
     series = {s.series_uid: s for s in stored.pet_series}
     for s in new.pet_series:
         series.setdefault(s.series_uid, s)
     administrations = stored.administrations or new.administrations
-    if stored.administrations and new.administrations:
+    from_images = all(not a.radiopharmaceutical_administration_event_uid for a in stored.administrations)
+    if stored.administrations and new.administrations and from_images:  # never alter an RRDSR's data
         administrations = (_fill_empty(stored.administrations[0], new.administrations[0]),
                            *stored.administrations[1:])
     ordered = tuple(sorted(series.values(), key=lambda s: (s.series_datetime or _EARLY, s.series_uid)))

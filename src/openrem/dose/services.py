@@ -6,13 +6,14 @@ import glob
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import DatabaseError
 
 from openrem.dicom.parse import ParseResult, Status, parse_path
 from openrem.dose.ingest import IngestResult, ingest
+from openrem.dose.models import DicomDeleteSettings
 
 log = logging.getLogger("openrem.import")
 
@@ -65,7 +66,7 @@ def import_file(path: str | Path, kinds: set[str] | None = None) -> FileOutcome:
     if parsed.status is Status.UNREADABLE:
         return FileOutcome(name, "error", parsed.reason)
     if parsed.status is Status.NOT_DOSE:
-        return FileOutcome(name, "not a dose object", parsed.reason)
+        return _maybe_delete(FileOutcome(name, "not a dose object", parsed.reason), None)
     if parsed.status is Status.ERROR or parsed.report is None:
         return FileOutcome(name, "error", parsed.reason)
     if kinds is not None and parsed.report.kind not in kinds:
@@ -77,4 +78,16 @@ def import_file(path: str | Path, kinds: set[str] | None = None) -> FileOutcome:
         return FileOutcome(name, "error", f"not stored: {type(exc).__name__}: {exc}")
     warnings = parsed.report.warnings
     detail = result.detail + (f"; {len(warnings)} warning(s): {'; '.join(warnings[:3])}" if warnings else "")
-    return FileOutcome(name, str(result.action), detail, result.study_pk)
+    return _maybe_delete(FileOutcome(name, str(result.action), detail, result.study_pk), parsed.report.kind)
+
+
+def _maybe_delete(outcome: FileOutcome, kind: str | None) -> FileOutcome:
+    """Delete the source file after a successful import when the DICOM delete settings say so."""
+    if outcome.failed or not DicomDeleteSettings.get().applies_to(kind):
+        return outcome
+    try:
+        os.remove(outcome.path)
+    except OSError as exc:
+        log.warning("could not delete %s after import: %s", outcome.path, exc)
+        return outcome
+    return replace(outcome, detail=f"{outcome.detail}; file deleted" if outcome.detail else "file deleted")

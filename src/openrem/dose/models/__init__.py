@@ -1,6 +1,7 @@
 """Dose store models."""
 
 from openrem.dose.models.config import (
+    DicomDeleteSettings,
     MergeOnDeviceObserverUIDSettings,
     NotPatientIndicator,
     PatientIDSettings,
@@ -28,7 +29,7 @@ from openrem.dose.models.tree import (
 )
 
 __all__ = [
-    "MODEL_BY_NAME", "AccumCassette", "AccumIntegrated", "AccumMammography", "AccumProjection",
+    "MODEL_BY_NAME", "DicomDeleteSettings", "AccumCassette", "AccumIntegrated", "AccumMammography", "AccumProjection",
     "AccumulatedXrayDose", "Administration", "CtAccumulatedDose", "CtDoseCheck", "CtEvent",
     "CtRadiationDose", "CtXraySource", "MergeOnDeviceObserverUIDSettings", "NotPatientIndicator",
     "OrganDose", "PatientCharacteristics", "PatientIDSettings", "PetSeries", "ProcessedObject",

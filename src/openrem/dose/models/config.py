@@ -62,3 +62,26 @@ class NotPatientIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.pattern}"
+
+
+class DicomDeleteSettings(SingletonModel):
+    """Whether the source file of each kind of object is deleted after a successful import."""
+
+    del_no_match = models.BooleanField(default=False, help_text="objects that are not dose objects")
+    del_rdsr = models.BooleanField(default=False, help_text="radiation dose structured reports")
+    del_mg_im = models.BooleanField(default=False, help_text="mammography images")
+    del_dx_im = models.BooleanField(default=False, help_text="radiography images")
+    del_ct_phil = models.BooleanField(default=False, help_text="Philips CT dose info images")
+    del_nm_im = models.BooleanField(default=False, help_text="NM and PET images")
+
+    class Meta:
+        app_label = "dose"
+
+    def applies_to(self, kind: str | None) -> bool:
+        """True when a file of parser ``kind`` (None: not a dose object) is to be deleted."""
+        flags = {
+            None: self.del_no_match, "ct_rdsr": self.del_rdsr, "projection_rdsr": self.del_rdsr,
+            "rrdsr": self.del_rdsr, "varic_esr": self.del_rdsr, "mg_image": self.del_mg_im,
+            "dx_image": self.del_dx_im, "ct_philips": self.del_ct_phil, "nm_image": self.del_nm_im,
+        }
+        return bool(flags.get(kind, False))

@@ -118,6 +118,7 @@ class ProcessedObject(models.Model):
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="processed_objects")
     sop_instance_uid = models.CharField(max_length=64, db_index=True)
+    sop_class_uid = models.CharField(max_length=64, null=True, blank=True)
     acquisition_datetime = models.DateTimeField(null=True, blank=True)
     source_name = models.CharField(max_length=255, null=True, blank=True,
                                    help_text="where the object came from (file name, network sender)")
