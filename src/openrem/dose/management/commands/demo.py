@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from openrem.dose.models import Study
 from openrem.dose.services import import_file
 
-DEMO_COUNTS = {"CT": 40, "RF": 12, "DX": 30, "MG": 16, "NM": 8}
+DEMO_COUNTS = {"CT": 40, "RF": 12, "DX": 20, "MG": 10, "NM": 6, "DX_IMAGE": 15, "CR_IMAGE": 5, "MG_IMAGE": 10,
+               "NM_IMAGE": 4, "PET_IMAGE": 4}
 
 
 class Command(BaseCommand):
