@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "openrem.dose",
+    "openrem.web",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +76,11 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(DATA_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 LOG_ROOT = os.environ.get("LOG_ROOT", str(DATA_DIR / "logs"))
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [str(Path(__file__).resolve().parent / "locale")]
 
 # Models whose Device Observer UID is not unique per device (spec: "Device Observer UID settings").
 IGNORE_DEVICE_OBSERVER_UID_FOR_THESE_MODELS = env_list(

@@ -1,11 +1,9 @@
-"""URL configuration."""
+"""URL configuration: the web interface at the root, Django admin under /admin/."""
 
 from django.contrib import admin
-from django.urls import path
-
-from openrem.dose import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("", include("openrem.web.urls")),
 ]

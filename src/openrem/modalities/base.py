@@ -1,0 +1,127 @@
+"""Declarations that make one modality: list columns, filters, orderings, detail template.
+
+Everything that differs between CT, RF, DX (incl. CR/PX), MG and NM is declared once in
+:mod:`openrem.modalities.registry`; generic views, filters, templates and the JSON API read it.
+Filter specs only build Django ``Q`` objects over the ``Study`` table (summary columns) or an
+``EXISTS`` over its event tables, so a filtered list never needs per-row joins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import Promise
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the study list: ``path`` is an attribute path on a Study row (``a__b`` for related)."""
+
+    key: str
+    label: Label
+    path: str
+    unit: Label = ""
+    scale: float = 1.0  # stored value x scale = displayed value (e.g. Gy.m2 -> cGy.cm2 is 1e6)
+    order_by: str | None = None  # ORM ordering field; None: not sortable
+    digits: int | None = None  # significant digits shown
+
+    def value(self, study: Any) -> Any:
+        obj: Any = study
+        for part in self.path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        if isinstance(obj, int | float) and not isinstance(obj, bool) and self.scale != 1.0:
+            return obj * self.scale
+        return obj
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of the study list.
+
+    ``kind``: ``text`` (case-insensitive contains), ``min``/``max`` (numbers, converted by ``scale``
+    from the unit shown to the unit stored), ``date_from``/``date_until``, ``count`` (event count
+    choices), ``choice`` (fixed choices), ``bool``. ``build`` turns the cleaned value into a ``Q``.
+    """
+
+    name: str
+    label: Label
+    kind: str
+    build: Callable[[Any], Q]
+    group: str | None = None  # permission group needed to use the filter (pidgroup for identifiers)
+    unit: Label = ""
+    choices: tuple[tuple[str, Label], ...] = ()
+
+
+@dataclass(frozen=True)
+class Modality:
+    """A modality as the interface knows it."""
+
+    slug: str  # url part: ct, rf, dx, mg, nm
+    label: Label
+    modality_types: tuple[str, ...]  # Study.modality_type values listed under it
+    columns: tuple[Column, ...]
+    filters: tuple[Filter, ...]
+    default_order: str = "-study_datetime"
+    detail_template: str = ""
+    event_model: str | None = None  # tree model holding its events (for event-level filters)
+    chart_metrics: tuple[str, ...] = field(default=())
+
+    def orderings(self) -> dict[str, str]:
+        """Column key -> ORM ordering field, for the sortable columns."""
+        return {c.key: c.order_by for c in self.columns if c.order_by}
+
+
+# ----------------------------------------------------------------------------- filter builders
+
+
+def contains(path: str) -> Callable[[Any], Q]:
+    """Case-insensitive contains on ``path``."""
+    return lambda value: Q(**{f"{path}__icontains": value})
+
+
+def at_least(path: str, scale: float = 1.0) -> Callable[[Any], Q]:
+    return lambda value: Q(**{f"{path}__gte": float(value) * scale})
+
+
+def at_most(path: str, scale: float = 1.0) -> Callable[[Any], Q]:
+    return lambda value: Q(**{f"{path}__lte": float(value) * scale})
+
+
+def event_exists(model_name: str, lookup: str, parent_path: str = "parent__parent") -> Callable[[Any], Q]:
+    """A study has at least one event of ``model_name`` matching ``lookup`` (EXISTS subquery)."""
+
+    def build(value: Any) -> Q:
+        from openrem.dose.models import MODEL_BY_NAME
+
+        model = MODEL_BY_NAME[model_name]
+        sub = model.objects.filter(**{parent_path: OuterRef("pk"), lookup: value})
+        return Q(Exists(sub))
+
+    return build
+
+
+COUNT_CHOICES: tuple[tuple[str, str], ...] = (
+    ("", "Any"), ("0", "None"), ("gt0", ">0"), *((str(i), str(i)) for i in range(1, 11)), ("gt10", ">10"),
+)
+
+
+def event_count(path: str) -> Callable[[Any], Q]:
+    """Event count filter: None / >0 / exactly n / >10."""
+
+    def build(value: Any) -> Q:
+        if value == "gt0":
+            return Q(**{f"{path}__gt": 0})
+        if value == "gt10":
+            return Q(**{f"{path}__gt": 10})
+        if value == "0":
+            return Q(**{path: 0}) | Q(**{f"{path}__isnull": True})
+        return Q(**{path: int(value)})
+
+    return build

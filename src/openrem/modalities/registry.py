@@ -1,0 +1,171 @@
+"""The five modalities of the interface, declared once (spec: "Filtering for specific studies")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openrem.dose.patient import sha256_hex
+from openrem.modalities.base import (
+    COUNT_CHOICES,
+    Column,
+    Filter,
+    Modality,
+    at_least,
+    at_most,
+    contains,
+    event_count,
+    event_exists,
+)
+
+GY_M2_TO_CGY_CM2 = 1e6  # DAP is stored in Gy.m2 and shown in cGy.cm2
+
+
+def _identifier(path: str, hashed_flag: str) -> Any:
+    """Plain contains, or an exact match of the SHA-256 where the value is stored hashed."""
+    return lambda value: Q(**{f"{path}__icontains": value, hashed_flag: False}) | Q(
+        **{path: sha256_hex(value), hashed_flag: True})
+
+
+def _test_data(value: Any) -> Q:
+    return Q() if value in (True, "yes", "1", "on") else Q(not_patient_indicator__isnull=True)
+
+
+COMMON_FILTERS: tuple[Filter, ...] = (
+    Filter("date_from", _("Date from"), "date_from", lambda v: Q(study_date__gte=v)),
+    Filter("date_until", _("Date until"), "date_until", lambda v: Q(study_date__lte=v)),
+    Filter("study_description", _("Study description"), "text", contains("study_description")),
+    Filter("procedure", _("Procedure"), "text", contains("procedure_code_meaning")),
+    Filter("requested_procedure", _("Requested procedure"), "text", contains("requested_procedure_code_meaning")),
+    Filter("age_min", _("Min age"), "min", at_least("patient_age_decimal"), unit=_("years")),
+    Filter("age_max", _("Max age"), "max", at_most("patient_age_decimal"), unit=_("years")),
+    Filter("institution", _("Hospital"), "text", contains("equipment__institution_name")),
+    Filter("manufacturer", _("Make"), "text", contains("equipment__manufacturer")),
+    Filter("model", _("Model"), "text", contains("equipment__manufacturer_model_name")),
+    Filter("station", _("Station name"), "text", contains("equipment__station_name")),
+    Filter("display_name", _("Display name"), "text", contains("equipment__display_name")),
+    Filter("accession", _("Accession number"), "text", _identifier("accession_number", "accession_hashed")),
+    Filter("test_data", _("Include possible test data"), "choice", _test_data,
+           choices=(("yes", _("Yes")), ("no", _("No")))),
+    Filter("patient_name", _("Patient name"), "text", _identifier("patient_name", "patient_name_hashed"),
+           group="pidgroup"),
+    Filter("patient_id", _("Patient ID"), "text", _identifier("patient_id", "patient_id_hashed"), group="pidgroup"),
+)
+
+WEIGHT_FILTERS = (
+    Filter("weight_min", _("Min weight"), "min", at_least("patient_weight"), unit="kg"),
+    Filter("weight_max", _("Max weight"), "max", at_most("patient_weight"), unit="kg"),
+)
+
+COMMON_COLUMNS = (
+    Column("date", _("Date"), "study_datetime", order_by="study_datetime"),
+    Column("display_name", _("System"), "equipment__display_name", order_by="equipment__display_name"),
+    Column("description", _("Study description"), "study_description", order_by="study_description"),
+    Column("accession", _("Accession number"), "accession_number"),
+    Column("age", _("Age"), "patient_age_decimal", unit=_("years"), order_by="patient_age_decimal"),
+)
+
+
+def _events(label: Any = None) -> Column:
+    return Column("events", label or _("Events"), "number_of_events", order_by="number_of_events")
+
+
+CT = Modality(
+    slug="ct", label=_("CT"), modality_types=("CT",), event_model="CtEvent",
+    detail_template="web/detail/ct.html",
+    columns=(*COMMON_COLUMNS, _events(), Column("dlp", _("Total DLP"), "total_dlp", unit="mGy·cm", order_by="total_dlp")),
+    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+             Filter("protocol", _("Acquisition protocol"), "text",
+                    event_exists("CtEvent", "acquisition_protocol__icontains")),
+             Filter("dlp_min", _("Min study DLP"), "min", at_least("total_dlp"), unit="mGy·cm"),
+             Filter("dlp_max", _("Max study DLP"), "max", at_most("total_dlp"), unit="mGy·cm"),
+             Filter("events", _("Num. events total"), "count", event_count("number_of_events"), choices=COUNT_CHOICES),
+             Filter("spiral", _("Num. spiral events"), "count", event_count("number_of_spiral"), choices=COUNT_CHOICES),
+             Filter("axial", _("Num. axial events"), "count", event_count("number_of_axial"), choices=COUNT_CHOICES),
+             Filter("localisers", _("Num. localisers"), "count", event_count("number_of_const_angle"),
+                    choices=COUNT_CHOICES),
+             Filter("stationary", _("Num. stationary events"), "count", event_count("number_of_stationary"),
+                    choices=COUNT_CHOICES)),
+    chart_metrics=("total_dlp",),
+)
+
+RF = Modality(
+    slug="rf", label=_("Fluoroscopy"), modality_types=("RF",), event_model="ProjectionEvent",
+    detail_template="web/detail/rf.html",
+    columns=(*COMMON_COLUMNS, _events(),
+             Column("dap", _("Total DAP"), "total_dap", unit="cGy·cm²", scale=GY_M2_TO_CGY_CM2, order_by="total_dap"),
+             Column("rp_dose", _("Total dose at RP (A)"), "total_rp_dose_a", unit="Gy", order_by="total_rp_dose_a")),
+    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+             Filter("protocol", _("Acquisition protocol"), "text",
+                    event_exists("ProjectionEvent", "acquisition_protocol__icontains")),
+             Filter("physician", _("Physician"), "text", contains("performing_physician_name")),
+             Filter("dap_min", _("Min study DAP"), "min", at_least("total_dap", 1 / GY_M2_TO_CGY_CM2), unit="cGy·cm²"),
+             Filter("dap_max", _("Max study DAP"), "max", at_most("total_dap", 1 / GY_M2_TO_CGY_CM2), unit="cGy·cm²")),
+    chart_metrics=("total_dap",),
+)
+
+DX = Modality(
+    slug="dx", label=_("Radiography"), modality_types=("DX", "CR", "PX"), event_model="ProjectionEvent",
+    detail_template="web/detail/dx.html",
+    columns=(*COMMON_COLUMNS, _events(),
+             Column("dap", _("Total DAP"), "total_dap", unit="cGy·cm²", scale=GY_M2_TO_CGY_CM2, order_by="total_dap")),
+    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+             Filter("protocol", _("Acquisition protocol"), "text",
+                    event_exists("ProjectionEvent", "acquisition_protocol__icontains")),
+             Filter("dap_min", _("Min study DAP"), "min", at_least("total_dap", 1 / GY_M2_TO_CGY_CM2), unit="cGy·cm²"),
+             Filter("dap_max", _("Max study DAP"), "max", at_most("total_dap", 1 / GY_M2_TO_CGY_CM2), unit="cGy·cm²"),
+             Filter("event_dap_min", _("Min acquisition DAP"), "min",
+                    lambda v: event_exists("ProjectionEvent", "dose_area_product__gte")(float(v) / GY_M2_TO_CGY_CM2),
+                    unit="cGy·cm²"),
+             Filter("event_dap_max", _("Max acquisition DAP"), "max",
+                    lambda v: event_exists("ProjectionEvent", "dose_area_product__lte")(float(v) / GY_M2_TO_CGY_CM2),
+                    unit="cGy·cm²"),
+             Filter("events", _("Num. events total"), "count", event_count("number_of_events"), choices=COUNT_CHOICES)),
+    chart_metrics=("total_dap",),
+)
+
+MG = Modality(
+    slug="mg", label=_("Mammography"), modality_types=("MG",), event_model="ProjectionEvent",
+    detail_template="web/detail/mg.html",
+    columns=(*COMMON_COLUMNS, _events(),
+             Column("agd_left", _("AGD left"), "total_agd_left", unit="mGy", order_by="total_agd_left"),
+             Column("agd_right", _("AGD right"), "total_agd_right", unit="mGy", order_by="total_agd_right")),
+    filters=(*COMMON_FILTERS,
+             Filter("protocol", _("Acquisition protocol"), "text",
+                    event_exists("ProjectionEvent", "acquisition_protocol__icontains")),
+             Filter("view", _("View code"), "text", event_exists("ProjectionEvent", "image_view__icontains")),
+             Filter("thickness_min", _("Min breast thickness"), "min",
+                    event_exists("ProjectionEvent", "compression_thickness__gte"), unit="mm"),
+             Filter("thickness_max", _("Max breast thickness"), "max",
+                    event_exists("ProjectionEvent", "compression_thickness__lte"), unit="mm"),
+             Filter("exposure_control", _("Exposure control mode"), "text",
+                    event_exists("ProjectionEvent", "exposure_control_mode__icontains")),
+             Filter("events", _("Num. events total"), "count", event_count("number_of_events"), choices=COUNT_CHOICES)),
+    chart_metrics=("total_agd_left", "total_agd_right"),
+)
+
+NM = Modality(
+    slug="nm", label=_("Nuclear medicine"), modality_types=("NM",), event_model="Administration",
+    detail_template="web/detail/nm.html",
+    columns=(*COMMON_COLUMNS,
+             Column("activity", _("Administered activity"), "total_administered_activity", unit="MBq",
+                    order_by="total_administered_activity")),
+    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+             Filter("activity_min", _("Min administered dose"), "min", at_least("total_administered_activity"),
+                    unit="MBq"),
+             Filter("activity_max", _("Max administered dose"), "max", at_most("total_administered_activity"),
+                    unit="MBq")),
+    chart_metrics=("total_administered_activity",),
+)
+
+MODALITIES: dict[str, Modality] = {m.slug: m for m in (CT, RF, MG, DX, NM)}
+
+
+def for_modality_type(modality_type: str | None) -> Modality | None:
+    """The interface modality listing studies of this ``Study.modality_type``."""
+    for modality in MODALITIES.values():
+        if modality_type in modality.modality_types:
+            return modality
+    return None

@@ -1,0 +1,19 @@
+"""URLs of the web interface (mounted at the site root)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from openrem.web.views import home, manage, studies
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(template_name="web/password_change.html"),
+         name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="web/password_done.html"),
+         name="password_change_done"),
+    path("study/<int:pk>/delete/", manage.study_delete, name="study_delete"),
+    path("<slug:slug>/", studies.study_list, name="study_list"),
+    path("<slug:slug>/<int:pk>/", studies.study_detail, name="study_detail"),
+]
