@@ -65,3 +65,46 @@ def mg_image(study_uid: str, sop: str, when: dt.datetime, agd: float, side: r.Co
     mammo = r.Coded("71651007", "SCT", "Mammography")
     return replace(report, projection_xray_radiation_dose=(
         replace(proj, procedure_reported=mammo, events=(event,), accumulated=(acc,)),))
+
+
+FLUORO = r.Coded("P5-06000", "SRT", "Fluoroscopy")
+
+
+def rf_report(study_uid: str, sop: str, dap: float = 0.002) -> r.DoseReport:
+    """A fluoroscopy RDSR with one fluoroscopy event and accumulated fluoro data."""
+    when = dt.datetime(2024, 6, 1, 14, 0)
+    event = r.ProjectionEvent(irradiation_event_uid=f"{sop}.1", acquisition_plane=SINGLE_PLANE,
+                              irradiation_event_type=FLUORO, date_time_started=when, dose_area_product=dap,
+                              source=r.XraySource(dose_rp=0.05, kvp=(80.0,), xray_tube_current=(10.0,)))
+    acc = r.AccumulatedXrayDose(
+        acquisition_plane=SINGLE_PLANE,
+        accum_proj=r.AccumProjection(fluoro_dose_area_product_total=dap, total_fluoro_time=60.0,
+                                     dose_area_product_total=dap, dose_rp_total=0.05),
+        accum_integrated=r.AccumIntegrated(dose_area_product_total=dap, dose_rp_total=0.05))
+    proj = r.ProjectionXRayDose(accumulated=(acc,), events=(event,))
+    return r.DoseReport(
+        kind="projection_rdsr", modality="RF",
+        study=r.Study(study_instance_uid=study_uid, sop_instance_uid=sop,
+                      sop_class_uid="1.2.840.10008.5.1.4.1.1.88.67", study_date=when.date(),
+                      study_time=when.time(), study_description="ERCP"),
+        patient=r.Patient(sex="F", age="061Y"),
+        equipment=r.Equipment(manufacturer="ACME", institution_name="General", station_name="RF1",
+                              device_observer_uid="1.2.3.9"),
+        projection_xray_radiation_dose=(proj,),
+    )
+
+
+def nm_report(study_uid: str, sop: str, activity: float = 350.0) -> r.DoseReport:
+    """An RRDSR with one administration."""
+    admin = r.Administration(radionuclide=r.Coded("C-111A1", "SRT", "^18^Fluorine"), administered_activity=activity,
+                             radiopharmaceutical_administration_event_uid=f"{sop}.1",
+                             radiopharmaceutical_start_datetime=dt.datetime(2024, 6, 2, 10, 0))
+    return r.DoseReport(
+        kind="rrdsr", modality="NM",
+        study=r.Study(study_instance_uid=study_uid, sop_instance_uid=sop,
+                      sop_class_uid="1.2.840.10008.5.1.4.1.1.88.68", study_date=dt.date(2024, 6, 2),
+                      study_time=dt.time(10, 0), study_description="PET"),
+        patient=r.Patient(sex="M"),
+        equipment=r.Equipment(manufacturer="ACME", institution_name="General", station_name="PET1"),
+        radiopharmaceutical_radiation_dose=(r.RadiopharmaceuticalDose(administrations=(admin,)),),
+    )
