@@ -8,7 +8,7 @@ SHARED ?= $(abspath ../shared)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/openrem
 DEMO_PORT ?= 8000
 
-.PHONY: demo test venv lint unit conformance
+.PHONY: demo test venv lint unit browser conformance
 
 $(BIN)/openrem: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,15 @@ lint: venv
 
 unit: venv
 	$(BIN)/python -m pytest tests/dicom -p no:django
-	DATABASE_URL=sqlite:///$(CURDIR)/data/test-sqlite.sqlite3 $(BIN)/python -m pytest tests --ignore=tests/dicom
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest tests --ignore=tests/dicom
+	DATABASE_URL=sqlite:///$(CURDIR)/data/test-sqlite.sqlite3 $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/browser
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/browser
+
+# Browser tests: headless Chromium (Debian's /usr/bin/chromium) through Playwright, once, on SQLite.
+# Screenshots land in test-artifacts/screenshots/.
+browser: venv
+	DATABASE_URL=sqlite:///$(CURDIR)/data/test-browser.sqlite3 $(BIN)/python -m pytest tests/browser
 
 conformance: venv
 	OPENREM_SHARED=$(SHARED) $(BIN)/python tools/run_conformance.py
 
-test: lint unit conformance
+test: lint unit browser conformance

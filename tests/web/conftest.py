@@ -14,7 +14,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dose"))  # the rec
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # permission_matrix
 
 from factories import LEFT, ct_report, dx_image, mg_image, nm_report, rf_report  # noqa: E402
-
 from openrem.web.access import GROUPS  # noqa: E402
 
 

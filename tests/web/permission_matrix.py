@@ -4,6 +4,8 @@ One entry per URL pattern name. ``kwargs``: sample URL arguments (``"<study>"`` 
 pk of a study of the right modality, ``"<equipment>"`` by an equipment pk); ``allowed``: the groups
 whose single membership grants access ("anonymous" for public pages); ``methods``: what to try;
 ``ends_at_login``: the page itself sends everyone to the login page (logout), which is not a denial.
+``"<not_patient>"`` is replaced by the pk of a NotPatientIndicator and ``"<standard_name>"`` by the pk
+of a StandardName (the test creates one when there is none; see ``tests/web/test_config_permissions.py``).
 A test fails when a URL pattern has no entry here.
 """
 
@@ -23,4 +25,45 @@ MATRIX: dict[str, dict[str, Any]] = {
     "study_list": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["GET"]},
     "study_detail": {"kwargs": {"slug": "ct", "pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},
     "study_delete": {"kwargs": {"pk": "<study>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "api_modalities": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "api_openapi": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "api_study_list": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["GET"]},
+    "api_study_detail": {"kwargs": {"slug": "ct", "pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},
+    "config_display_names": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "config_display_names_edit": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_observer_uid": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "config_equipment_review": {"kwargs": {"pk": "<equipment>"}, "allowed": VIEWERS, "methods": ["GET"]},
+    "config_equipment_delete": {"kwargs": {"pk": "<equipment>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_equipment_reprocess": {"kwargs": {"pk": "<equipment>"}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "config_failed_imports": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "config_failed_delete": {"kwargs": {"kind": "unknown"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_not_patient": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "config_not_patient_add": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_not_patient_edit": {"kwargs": {"pk": "<not_patient>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_not_patient_delete": {"kwargs": {"pk": "<not_patient>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_not_patient_restore": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "config_not_patient_reflag": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "config_patient_id": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_dicom_delete": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_home_options": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
+    "config_standard_names": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "config_standard_name_add": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_standard_name_edit": {"kwargs": {"pk": "<standard_name>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_standard_name_delete": {"kwargs": {"pk": "<standard_name>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "config_standard_name_settings": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
 }
+
+
+def config_placeholder(value: Any) -> Any:
+    """The pk for ``"<not_patient>"`` / ``"<standard_name>"`` (a row is created when there is none);
+    any other value is returned unchanged."""
+    if value == "<not_patient>":
+        from openrem.dose.models import NotPatientIndicator
+
+        return NotPatientIndicator.objects.get_or_create(field="id", pattern="*matrix*")[0].pk
+    if value == "<standard_name>":
+        from openrem.dose.models import StandardName
+
+        return StandardName.objects.get_or_create(standard_name="Matrix", modality="CT",
+                                                  study_description="matrix")[0].pk
+    return value

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from permission_matrix import MATRIX, config_placeholder
 
-from permission_matrix import MATRIX
 from openrem.dose.models import UniqueEquipment
 from openrem.web.access import GROUPS
 
@@ -43,6 +43,8 @@ def _kwargs(entry: dict[str, Any], studies: dict[str, int]) -> dict[str, Any]:
             value = studies[slug if slug in studies else "ct"]
         elif value == "<equipment>":
             value = UniqueEquipment.objects.order_by("pk").first().pk  # type: ignore[union-attr]
+        else:
+            value = config_placeholder(value)
         out[key] = value
     return out
 

@@ -194,13 +194,14 @@ def study_fields(report: r.DoseReport, policy: IdentifierPolicy) -> dict[str, An
 
 def decide_modality(report: r.DoseReport, equipment: UniqueEquipment) -> str | None:
     """Modality type: the system's user-defined modality when set (not "dual"), else what the report
-    implies; "RF,DX" is settled by the presence of accumulated fluoroscopy data."""
+    implies; "RF,DX" is settled by accumulated fluoroscopy data (a fluoroscopy DAP or time above zero:
+    some radiography systems report zero totals)."""
     override = (equipment.user_defined_modality or "").upper()
     if override and override != "DUAL" and report.projection_xray_radiation_dose and report.modality != "MG":
         return override
     if report.modality == "RF,DX":
-        fluoro = any(a.accum_proj is not None and (a.accum_proj.fluoro_dose_area_product_total is not None
-                                                   or a.accum_proj.total_fluoro_time is not None)
+        fluoro = any(a.accum_proj is not None and ((a.accum_proj.fluoro_dose_area_product_total or 0) > 0
+                                                   or (a.accum_proj.total_fluoro_time or 0) > 0)
                      for p in report.projection_xray_radiation_dose for a in p.accumulated)
         return "RF" if fluoro else "DX"
     return report.modality

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openrem.dose.patient import sha256_hex
+from openrem.dose.standard_names import acquisition_name_q, study_name_q
 from openrem.modalities.base import (
     COUNT_CHOICES,
     Column,
@@ -54,6 +55,15 @@ COMMON_FILTERS: tuple[Filter, ...] = (
     Filter("patient_id", _("Patient ID"), "text", _identifier("patient_id", "patient_id_hashed"), group="pidgroup"),
 )
 
+def standard_name_filters(code: str) -> tuple[Filter, ...]:
+    """The standard study / acquisition name filters of one modality (spec: standard names)."""
+    return (
+        Filter("standard_study_name", _("Standard study name"), "text", lambda v: study_name_q(code, v)),
+        Filter("standard_acquisition_name", _("Standard acquisition name"), "text",
+               lambda v: acquisition_name_q(code, v)),
+    )
+
+
 WEIGHT_FILTERS = (
     Filter("weight_min", _("Min weight"), "min", at_least("patient_weight"), unit="kg"),
     Filter("weight_max", _("Max weight"), "max", at_most("patient_weight"), unit="kg"),
@@ -76,7 +86,7 @@ CT = Modality(
     slug="ct", label=_("CT"), modality_types=("CT",), event_model="CtEvent",
     detail_template="web/detail/ct.html",
     columns=(*COMMON_COLUMNS, _events(), Column("dlp", _("Total DLP"), "total_dlp", unit="mGy·cm", order_by="total_dlp")),
-    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS, *standard_name_filters("CT"),
              Filter("protocol", _("Acquisition protocol"), "text",
                     event_exists("CtEvent", "acquisition_protocol__icontains")),
              Filter("dlp_min", _("Min study DLP"), "min", at_least("total_dlp"), unit="mGy·cm"),
@@ -97,7 +107,7 @@ RF = Modality(
     columns=(*COMMON_COLUMNS, _events(),
              Column("dap", _("Total DAP"), "total_dap", unit="cGy·cm²", scale=GY_M2_TO_CGY_CM2, order_by="total_dap"),
              Column("rp_dose", _("Total dose at RP (A)"), "total_rp_dose_a", unit="Gy", order_by="total_rp_dose_a")),
-    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+    filters=(*COMMON_FILTERS, *standard_name_filters("RF"), *WEIGHT_FILTERS,
              Filter("protocol", _("Acquisition protocol"), "text",
                     event_exists("ProjectionEvent", "acquisition_protocol__icontains")),
              Filter("physician", _("Physician"), "text", contains("performing_physician_name")),
@@ -111,7 +121,7 @@ DX = Modality(
     detail_template="web/detail/dx.html",
     columns=(*COMMON_COLUMNS, _events(),
              Column("dap", _("Total DAP"), "total_dap", unit="cGy·cm²", scale=GY_M2_TO_CGY_CM2, order_by="total_dap")),
-    filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
+    filters=(*COMMON_FILTERS, *standard_name_filters("DX"), *WEIGHT_FILTERS,
              Filter("protocol", _("Acquisition protocol"), "text",
                     event_exists("ProjectionEvent", "acquisition_protocol__icontains")),
              Filter("dap_min", _("Min study DAP"), "min", at_least("total_dap", 1 / GY_M2_TO_CGY_CM2), unit="cGy·cm²"),
@@ -132,7 +142,7 @@ MG = Modality(
     columns=(*COMMON_COLUMNS, _events(),
              Column("agd_left", _("AGD left"), "total_agd_left", unit="mGy", order_by="total_agd_left"),
              Column("agd_right", _("AGD right"), "total_agd_right", unit="mGy", order_by="total_agd_right")),
-    filters=(*COMMON_FILTERS,
+    filters=(*COMMON_FILTERS, *standard_name_filters("MG"),
              Filter("protocol", _("Acquisition protocol"), "text",
                     event_exists("ProjectionEvent", "acquisition_protocol__icontains")),
              Filter("view", _("View code"), "text", event_exists("ProjectionEvent", "image_view__icontains")),

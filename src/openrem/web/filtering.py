@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -74,3 +78,130 @@ def filtered_studies(modality: Modality, user: Any, data: Any) -> tuple[QuerySet
     else:
         qs = qs.order_by(modality.default_order, "-pk")
     return qs.select_related("equipment"), form
+
+
+# ----------------------------------------------------------------------------- paging
+
+COUNT_CAP = 10_000  # counting stops here: COUNT(*) over a filtered million-row set is the slow part of a list
+MAX_PAGE = 10**7  # page numbers above this are clamped before any arithmetic
+
+
+@dataclass
+class ListPage:
+    """One page of a study list, from :func:`paginate`.
+
+    ``count`` is exact when ``exact``. Otherwise the result holds more than ``COUNT_CAP`` studies:
+    ``count`` is the planner's estimate when ``estimated`` (PostgreSQL), else a lower bound;
+    ``num_pages`` is then ``None`` and the page offers first/previous/next links only.
+    """
+
+    object_list: list[Study]
+    number: int
+    per_page: int
+    count: int
+    exact: bool
+    has_next: bool
+    estimated: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """Number of pages, ``None`` when the count is not exact."""
+        return max(1, math.ceil(self.count / self.per_page)) if self.exact else None
+
+    @property
+    def start_index(self) -> int:
+        """1-based position of the first study of the page (0 when empty)."""
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.object_list)
+
+    @property
+    def rounded_count(self) -> int:
+        """An estimated count rounded to two significant digits (for "about N studies")."""
+        digits = max(0, len(str(self.count)) - 2)
+        return round(self.count, -digits)
+
+
+def page_number(value: Any) -> int:
+    """The requested page number: a positive integer, 1 for anything else, clamped to ``MAX_PAGE``."""
+    try:
+        number = int(str(value).strip()) if value not in (None, "") else 1
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def capped_count(qs: QuerySet[Study], cap: int = COUNT_CAP) -> int:
+    """``min(qs.count(), cap + 1)`` without counting past ``cap`` (one query, no ordering, pk only)."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def estimated_count(qs: QuerySet[Study]) -> int | None:
+    """The planner's row estimate for ``qs`` (one EXPLAIN, no execution) on PostgreSQL; else ``None``."""
+    if connections[qs.db].vendor != "postgresql" or qs.query.is_empty():
+        return None
+    plan = json.loads(qs.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _count(qs: QuerySet[Study], offset: int, per_page: int, cap: int) -> tuple[int, bool, bool]:
+    """(count, exact, estimated) for a page at ``offset``: see :func:`paginate`."""
+    if offset >= cap:  # deep page: count to its end, so a page number past the end can be clamped
+        limit = offset + per_page
+        count = capped_count(qs, limit)
+        return count, count <= limit, False
+    estimate = estimated_count(qs)
+    if estimate is not None and estimate > cap:
+        return estimate, False, True
+    count = capped_count(qs, cap)
+    return count, count <= cap, False
+
+
+def paginate(qs: QuerySet[Study], page: Any, per_page: int, cap: int = COUNT_CAP) -> ListPage:
+    """One page of ``qs`` in a fixed number of queries whatever the page size.
+
+    Counting a filtered million-row result is what makes big lists slow, so the count is bounded:
+    on PostgreSQL an EXPLAIN estimate above ``cap`` is shown as "about N" and nothing is counted;
+    otherwise the count stops at ``cap`` (exact when the result is smaller), or at the end of the
+    requested page when that is further, so a too-large page number is clamped to the last page.
+    Rows come by LIMIT/OFFSET (every ordering ends with ``pk``, so pages are stable), one more than
+    the page size to know whether a next page exists. Queries: [EXPLAIN], count, rows; two more
+    only when an over-estimated result has no row at the requested page.
+    """
+    number = page_number(page)
+    offset = (number - 1) * per_page
+    count, exact, estimated = _count(qs, offset, per_page, cap)
+    if exact:
+        number = min(number, max(1, math.ceil(count / per_page)))
+        offset = (number - 1) * per_page
+    rows = list(qs[offset: offset + per_page + 1]) if count else []
+    if not exact and len(rows) <= per_page:  # the end of the result is on this page
+        if rows or number == 1:
+            count, exact, estimated = offset + len(rows), True, False
+        else:  # estimate too high and the page is past the end: count and show the last page
+            return paginate(qs, page_number_of(capped_count(qs, offset), per_page), per_page, cap)
+    return ListPage(object_list=rows[:per_page], number=number, per_page=per_page, count=count,
+                    exact=exact, has_next=len(rows) > per_page, estimated=estimated)
+
+
+def page_number_of(count: int, per_page: int) -> int:
+    """The last page number of ``count`` studies."""
+    return max(1, math.ceil(count / per_page))

@@ -1,9 +1,10 @@
 """URLs of the web interface (mounted at the site root)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from openrem.web.views import home, manage, studies
+from openrem.web import api
+from openrem.web.views import detail, home, manage, studies
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,6 +15,11 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="web/password_done.html"),
          name="password_change_done"),
     path("study/<int:pk>/delete/", manage.study_delete, name="study_delete"),
+    path("api/modalities/", api.modalities, name="api_modalities"),
+    path("api/openapi.json", api.openapi, name="api_openapi"),
+    path("api/<slug:slug>/studies/", api.study_list, name="api_study_list"),
+    path("api/<slug:slug>/studies/<int:pk>/", api.study_detail, name="api_study_detail"),
+    path("config/", include("openrem.web.config_urls")),
     path("<slug:slug>/", studies.study_list, name="study_list"),
-    path("<slug:slug>/<int:pk>/", studies.study_detail, name="study_detail"),
+    path("<slug:slug>/<int:pk>/", detail.study_detail, name="study_detail"),
 ]

@@ -2,9 +2,13 @@
 
 from openrem.dose.models.config import (
     DicomDeleteSettings,
+    HomePageAdminSettings,
     MergeOnDeviceObserverUIDSettings,
     NotPatientIndicator,
     PatientIDSettings,
+    StandardName,
+    StandardNameSettings,
+    UserProfile,
 )
 from openrem.dose.models.study import ProcessedObject, Study, UniqueEquipment
 from openrem.dose.models.tree import (
@@ -34,4 +38,5 @@ __all__ = [
     "CtRadiationDose", "CtXraySource", "MergeOnDeviceObserverUIDSettings", "NotPatientIndicator",
     "OrganDose", "PatientCharacteristics", "PatientIDSettings", "PetSeries", "ProcessedObject",
     "ProjectionEvent", "ProjectionXrayDose", "RadiopharmaceuticalDose", "Study", "UniqueEquipment",
+    "HomePageAdminSettings", "StandardName", "StandardNameSettings", "UserProfile",
 ]

@@ -85,3 +85,96 @@ class DicomDeleteSettings(SingletonModel):
             "dx_image": self.del_dx_im, "ct_philips": self.del_ct_phil, "nm_image": self.del_nm_im,
         }
         return bool(flags.get(kind, False))
+
+
+class HomePageAdminSettings(SingletonModel):
+    """Site-wide home page options set by an administrator."""
+
+    enable_workload_stats = models.BooleanField(
+        default=False, help_text="show the number of studies in the last A and B days on the home page")
+
+    class Meta:
+        app_label = "dose"
+
+
+PAGE_SIZE_CHOICES = [(n, str(n)) for n in (10, 25, 50, 100, 200, 400)]
+
+
+class UserProfile(models.Model):
+    """Per-user interface preferences (created on first use)."""
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="openrem_profile")
+    items_per_page = models.PositiveSmallIntegerField(default=25, choices=PAGE_SIZE_CHOICES)
+    workload_days_a = models.PositiveSmallIntegerField(default=7, help_text="home page workload period A (days)")
+    workload_days_b = models.PositiveSmallIntegerField(default=28, help_text="home page workload period B (days)")
+
+    class Meta:
+        app_label = "dose"
+
+    def __str__(self) -> str:
+        return f"profile of user {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: object) -> UserProfile:
+        """The profile of ``user`` (an unsaved default one for anonymous users)."""
+        if not getattr(user, "is_authenticated", False):
+            return cls()
+        profile, _ = cls.objects.get_or_create(user=user)
+        return profile
+
+
+class StandardNameSettings(SingletonModel):
+    """Whether standard name mapping is shown and offered as a study list filter."""
+
+    enabled = models.BooleanField(default=False)
+
+    class Meta:
+        app_label = "dose"
+
+
+STANDARD_NAME_SOURCES = ("study_description", "requested_procedure", "procedure", "acquisition_protocol")
+
+
+class StandardName(models.Model):
+    """A standard name for one source value of one modality: exactly one of study description,
+    requested procedure, procedure or acquisition protocol is set, unique per modality."""
+
+    MODALITIES = [("CT", "CT"), ("DX", "DX"), ("RF", "RF"), ("MG", "MG")]
+    SOURCES = STANDARD_NAME_SOURCES
+    standard_name = models.CharField(max_length=255, db_index=True)
+    modality = models.CharField(max_length=2, choices=MODALITIES)
+    study_description = models.CharField(max_length=255, null=True, blank=True)
+    requested_procedure = models.CharField(max_length=255, null=True, blank=True)
+    procedure = models.CharField(max_length=255, null=True, blank=True)
+    acquisition_protocol = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta:
+        app_label = "dose"
+        ordering = ["modality", "standard_name", "pk"]
+        constraints = [
+            *(models.UniqueConstraint(fields=["modality", f], name=f"unique_std_name_{f}")
+              for f in STANDARD_NAME_SOURCES),
+            models.CheckConstraint(
+                name="std_name_exactly_one_source",
+                condition=(
+                    models.Q(study_description__isnull=False, requested_procedure=None, procedure=None,
+                             acquisition_protocol=None)
+                    | models.Q(study_description=None, requested_procedure__isnull=False, procedure=None,
+                               acquisition_protocol=None)
+                    | models.Q(study_description=None, requested_procedure=None, procedure__isnull=False,
+                               acquisition_protocol=None)
+                    | models.Q(study_description=None, requested_procedure=None, procedure=None,
+                               acquisition_protocol__isnull=False))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.modality} {self.standard_name}"
+
+    @property
+    def source(self) -> tuple[str, str]:
+        """(source field name, value) of this mapping."""
+        for name in self.SOURCES:
+            value = getattr(self, name)
+            if value is not None:
+                return name, value
+        return "", ""

@@ -104,9 +104,17 @@ class Study(models.Model):
     class Meta:
         app_label = "dose"
         ordering = ["-study_datetime", "-pk"]
+        # One (modality_type, sort column, id) index per ordering of the study lists: a page of a
+        # million-row list is then an index range scan in either direction, id being the tiebreak.
+        # On PostgreSQL, migration 0003 adds trigram indexes for the "contains" filters.
         indexes = [
-            models.Index(fields=["modality_type", "-study_datetime"], name="study_modality_date"),
+            models.Index(fields=["modality_type", "study_datetime", "id"], name="study_mod_datetime"),
             models.Index(fields=["equipment", "-study_datetime"], name="study_equipment_date"),
+            models.Index(fields=["modality_type", "total_dlp", "id"], name="study_mod_dlp"),
+            models.Index(fields=["modality_type", "total_dap", "id"], name="study_mod_dap"),
+            models.Index(fields=["modality_type", "patient_age_decimal", "id"], name="study_mod_age"),
+            models.Index(fields=["modality_type", "number_of_events", "id"], name="study_mod_events"),
+            models.Index(fields=["modality_type", "study_description", "id"], name="study_mod_description"),
         ]
 
     def __str__(self) -> str:

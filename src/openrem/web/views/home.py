@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from openrem.dose.models import Study
+from openrem.dose.models import HomePageAdminSettings, Study, UserProfile
 from openrem.modalities.registry import MODALITIES
 from openrem.web.access import ADMIN, GROUPS, in_group, viewer_required
 
@@ -21,7 +21,9 @@ WORKLOAD_DAYS = (7, 28)
 def home(request: HttpRequest) -> HttpResponse:
     """Per modality: each system's study count, latest study and recent workload."""
     today = timezone.localdate()
-    since_a, since_b = (today - dt.timedelta(days=d) for d in WORKLOAD_DAYS)
+    profile = UserProfile.for_user(request.user)  # workload periods: Config -> Home page options
+    days = (profile.workload_days_a, profile.workload_days_b)
+    since_a, since_b = (today - dt.timedelta(days=d) for d in days)
     tabs = []
     for modality in MODALITIES.values():
         systems = (Study.objects.filter(modality_type__in=modality.modality_types)
@@ -35,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             tabs.append({"modality": modality, "systems": rows, "total": sum(r["total"] for r in rows)})
     first_run = request.user.is_superuser and not User.objects.filter(groups__name__in=GROUPS).exists()
     return render(request, "web/home.html", {
-        "tabs": tabs, "total": Study.objects.count(), "days": WORKLOAD_DAYS,
+        "tabs": tabs, "total": Study.objects.count(), "days": days,
+        "show_workload": HomePageAdminSettings.get().enable_workload_stats,
         "since": {"a": since_a, "b": since_b}, "first_run": first_run, "is_admin": in_group(request.user, ADMIN),
     })

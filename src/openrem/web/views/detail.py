@@ -1,0 +1,58 @@
+"""Study detail pages of every modality of the registry (one view, one template per modality)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from openrem.dose.models import Study
+from openrem.modalities.base import Modality
+from openrem.modalities.registry import MODALITIES, for_modality_type
+from openrem.web import detail_data as dd
+from openrem.web.access import ADMIN, PID, in_group, viewer_required
+
+
+def _modality(slug: str) -> Modality:
+    modality = MODALITIES.get(slug)
+    if modality is None:
+        raise Http404("unknown modality")
+    return modality
+
+
+def modality_context(slug: str, trees: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """The display rows one modality's template needs, built from the study's record trees."""
+    if slug == "ct":
+        ct = trees["ct_radiation_dose"]
+        return {"ct_reports": ct, "ct_events": dd.ct_events(ct), "ct_totals": dd.ct_totals(ct)}
+    if slug == "nm":
+        nm = trees["radiopharmaceutical_radiation_dose"]
+        return {"nm_reports": nm}
+    proj = trees["projection_xray_radiation_dose"]
+    rows = [dd.event_row(e) for e in dd.projection_events(proj)]
+    context: dict[str, Any] = {"proj_reports": proj, "events": rows, "planes": dd.plane_rows(proj)}
+    if slug == "rf":
+        context.update(summary=dd.irradiation_summary(rows), high_dap=dd.HIGH_DAP_CGY_CM2,
+                       high_rp_dose=dd.HIGH_RP_DOSE_GY)
+    elif slug == "mg":
+        context["breasts"] = dd.breast_rows(proj)
+    return context
+
+
+@viewer_required
+def study_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Everything worth showing of one study, with the modality's own detail template."""
+    modality = _modality(slug)
+    study = get_object_or_404(Study.objects.select_related("equipment"), pk=pk,
+                              modality_type__in=modality.modality_types)
+    related = [(s, for_modality_type(s.modality_type)) for s in
+               Study.objects.filter(study_instance_uid=study.study_instance_uid).exclude(pk=study.pk)]
+    context: dict[str, Any] = {
+        "modality": modality, "study": study, "related": related,
+        "is_admin": in_group(request.user, ADMIN), "show_pid": in_group(request.user, PID),
+        "objects": list(study.processed_objects.all()),
+        "total_dap_cgy_cm2": study.total_dap * dd.GY_M2_TO_CGY_CM2 if study.total_dap is not None else None,
+    }
+    context.update(modality_context(modality.slug, dd.load_trees(study)))
+    return render(request, modality.detail_template, context)
