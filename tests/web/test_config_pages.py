@@ -272,3 +272,16 @@ def test_config_menu_shows_admin_entries_to_admins_only(viewer: Client, admin: C
     system_only = reverse("config_patient_id")
     assert system_only not in viewer.get(reverse("config_not_patient")).content.decode()
     assert system_only in admin.get(reverse("config_not_patient")).content.decode()
+
+
+def test_home_shows_failed_import_indicator(group_users, studies) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from openrem.dose.models import Study
+
+    client = Client()
+    client.force_login(group_users["viewgroup"])
+    assert b'id="failed-imports"' not in client.get("/").content
+    Study.objects.filter(pk=studies["dx"]).update(modality_type=None)
+    response = client.get("/")
+    assert b'id="failed-imports"' in response.content and b"/config/failed-imports/" in response.content

@@ -201,3 +201,19 @@ def test_invalid_filters_show_errors_and_no_studies(viewer: Client, varied: dict
 
 def test_unknown_modality_is_404(viewer: Client) -> None:
     assert viewer.get(reverse("study_list", kwargs={"slug": "xx"})).status_code == 404
+
+
+def test_user_default_page_size_is_used(group_users, studies) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from openrem.dose.models import UserProfile
+
+    client = Client()
+    user = group_users["viewgroup"]
+    client.force_login(user)
+    assert client.get("/ct/").context["form"].cleaned_data["per_page"] == 25
+    profile = UserProfile.for_user(user)
+    profile.items_per_page = 100
+    profile.save()
+    assert client.get("/ct/").context["form"].cleaned_data["per_page"] == 100
+    assert client.get("/ct/?per_page=10").context["form"].cleaned_data["per_page"] == 10

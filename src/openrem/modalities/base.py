@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 Label = str | Promise
 
@@ -107,8 +108,9 @@ def event_exists(model_name: str, lookup: str, parent_path: str = "parent__paren
     return build
 
 
-COUNT_CHOICES: tuple[tuple[str, str], ...] = (
-    ("", "Any"), ("0", "None"), ("gt0", ">0"), *((str(i), str(i)) for i in range(1, 11)), ("gt10", ">10"),
+COUNT_CHOICES: tuple[tuple[str, Label], ...] = (
+    ("", pgettext_lazy("event count", "Any")), ("0", pgettext_lazy("event count", "None")), ("gt0", ">0"),
+    *((str(i), str(i)) for i in range(1, 11)), ("gt10", ">10"),
 )
 
 

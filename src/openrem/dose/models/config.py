@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Self
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SingletonModel(models.Model):
@@ -52,7 +53,7 @@ class NotPatientIndicator(models.Model):
 
     ID = "id"
     NAME = "name"
-    field = models.CharField(max_length=4, choices=[(ID, "Patient ID"), (NAME, "Patient name")])
+    field = models.CharField(max_length=4, choices=[(ID, _("Patient ID")), (NAME, _("Patient name"))])
     pattern = models.CharField(max_length=64)
 
     class Meta:
@@ -67,12 +68,12 @@ class NotPatientIndicator(models.Model):
 class DicomDeleteSettings(SingletonModel):
     """Whether the source file of each kind of object is deleted after a successful import."""
 
-    del_no_match = models.BooleanField(default=False, help_text="objects that are not dose objects")
-    del_rdsr = models.BooleanField(default=False, help_text="radiation dose structured reports")
-    del_mg_im = models.BooleanField(default=False, help_text="mammography images")
-    del_dx_im = models.BooleanField(default=False, help_text="radiography images")
-    del_ct_phil = models.BooleanField(default=False, help_text="Philips CT dose info images")
-    del_nm_im = models.BooleanField(default=False, help_text="NM and PET images")
+    del_no_match = models.BooleanField(default=False, help_text=_("objects that are not dose objects"))
+    del_rdsr = models.BooleanField(default=False, help_text=_("radiation dose structured reports"))
+    del_mg_im = models.BooleanField(default=False, help_text=_("mammography images"))
+    del_dx_im = models.BooleanField(default=False, help_text=_("radiography images"))
+    del_ct_phil = models.BooleanField(default=False, help_text=_("Philips CT dose info images"))
+    del_nm_im = models.BooleanField(default=False, help_text=_("NM and PET images"))
 
     class Meta:
         app_label = "dose"
@@ -91,7 +92,7 @@ class HomePageAdminSettings(SingletonModel):
     """Site-wide home page options set by an administrator."""
 
     enable_workload_stats = models.BooleanField(
-        default=False, help_text="show the number of studies in the last A and B days on the home page")
+        default=False, help_text=_("show the number of studies in the last A and B days on the home page"))
 
     class Meta:
         app_label = "dose"
@@ -105,8 +106,8 @@ class UserProfile(models.Model):
 
     user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="openrem_profile")
     items_per_page = models.PositiveSmallIntegerField(default=25, choices=PAGE_SIZE_CHOICES)
-    workload_days_a = models.PositiveSmallIntegerField(default=7, help_text="home page workload period A (days)")
-    workload_days_b = models.PositiveSmallIntegerField(default=28, help_text="home page workload period B (days)")
+    workload_days_a = models.PositiveSmallIntegerField(default=7, help_text=_("home page workload period A (days)"))
+    workload_days_b = models.PositiveSmallIntegerField(default=28, help_text=_("home page workload period B (days)"))
 
     class Meta:
         app_label = "dose"

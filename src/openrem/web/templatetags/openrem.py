@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ def fmt(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, float):
         if value == 0:
             return "0"

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from openrem.dose.equipment import IDENTITY_FIELDS
@@ -23,6 +24,13 @@ from openrem.web.forms import KEEP, NONE, EquipmentEditForm, ObserverUIDForm
 from openrem.web.views.config import audit, base_context, user_name
 
 KNOWN_TYPES = tuple(t for m in MODALITIES.values() for t in m.modality_types)
+IDENTITY_LABELS = {
+    "manufacturer": gettext_lazy("Manufacturer"), "institution_name": gettext_lazy("Institution"),
+    "station_name": gettext_lazy("Station name"), "institutional_department_name": gettext_lazy("Department"),
+    "manufacturer_model_name": gettext_lazy("Model"), "device_serial_number": gettext_lazy("Serial number"),
+    "software_versions": gettext_lazy("Software"), "gantry_id": gettext_lazy("Gantry"),
+    "device_observer_uid": gettext_lazy("Device Observer UID"),
+}
 
 
 def _system_tables() -> list[dict[str, Any]]:
@@ -110,7 +118,8 @@ def display_names_edit(request: HttpRequest) -> HttpResponse:
             locked = list(UniqueEquipment.objects.select_for_update().filter(pk__in=[s.pk for s in systems]))
             text = _apply_edit(request, locked, form)
         audit.info("user %s edited systems %s: %s", user_name(request), [s.pk for s in systems], text)
-        messages.success(request, _("Updated %(n)d system(s).") % {"n": len(systems)})
+        messages.success(request, ngettext("Updated %(n)d system.", "Updated %(n)d systems.", len(systems)) % {
+            "n": len(systems)})
         return redirect("config_display_names")
     return render(request, "web/config/display_names_edit.html",
                   base_context(request, form=form, systems=systems, fields=IDENTITY_FIELDS))
@@ -137,7 +146,7 @@ def _review_context(request: HttpRequest, eq: UniqueEquipment) -> dict[str, Any]
                     .order_by("modality_type"))
     page = Paginator(studies, 50).get_page(request.GET.get("page"))
     rows = [(s, for_modality_type(s.modality_type)) for s in page.object_list]
-    identity = [(f.replace("_", " "), getattr(eq, f)) for f in (*IDENTITY_FIELDS, "device_observer_uid")]
+    identity = [(IDENTITY_LABELS.get(f, f), getattr(eq, f)) for f in (*IDENTITY_FIELDS, "device_observer_uid")]
     return base_context(request, equipment=eq, per_type=per_type, page=page, rows=rows, identity=identity,
                         total=page.paginator.count, dual=eq.user_defined_modality == DUAL)
 
@@ -164,7 +173,7 @@ def equipment_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 eq.delete()
         audit.info("user %s deleted %d studies of system %d (%s)%s", user_name(request), deleted, pk,
                    eq.display_name, " and the system" if what == "equipment" else "")
-        messages.success(request, _("Deleted %(n)d studies.") % {"n": deleted})
+        messages.success(request, ngettext("Deleted %(n)d study.", "Deleted %(n)d studies.", deleted) % {"n": deleted})
         if what == "equipment":
             return redirect("config_display_names")
         return redirect("config_equipment_review", pk)
@@ -185,7 +194,8 @@ def equipment_reprocess(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("config_equipment_review", pk)
     change = resort_dual(eq)
     audit.info("user %s re-sorted dual system %d: %s", user_name(request), pk, change.counts)
-    messages.success(request, _("Re-sorted %(n)d studies: %(counts)s") % {
+    messages.success(request, ngettext("Re-sorted %(n)d study: %(counts)s", "Re-sorted %(n)d studies: %(counts)s",
+                                        change.total) % {
         "n": change.total, "counts": ", ".join(f"{k} {v}" for k, v in sorted(change.counts.items()))})
     return redirect("config_equipment_review", pk)
 
@@ -226,7 +236,7 @@ def failed_delete(request: HttpRequest, kind: str) -> HttpResponse:
             count = qs.count()
             qs.delete()
         audit.info("user %s deleted %d failed-import studies (%s)", user_name(request), count, kind)
-        messages.success(request, _("Deleted %(n)d studies.") % {"n": count})
+        messages.success(request, ngettext("Deleted %(n)d study.", "Deleted %(n)d studies.", count) % {"n": count})
         return redirect("config_failed_imports")
     return render(request, "web/config/confirm_delete.html", base_context(
         request, title=_("Delete these failed imports?"), count=qs.count(), hidden={}, also="",

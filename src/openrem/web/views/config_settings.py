@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from openrem.dose.models import (
@@ -108,7 +109,7 @@ def not_patient_restore(request: HttpRequest) -> HttpResponse:
                 if created:
                     added.append(f"{field}: {pattern}")
     audit.info("user %s restored the 0.7.4 not-patient patterns; added %s", user_name(request), added)
-    messages.success(request, _("Added %(n)d pattern(s).") % {"n": len(added)})
+    messages.success(request, ngettext("Added %(n)d pattern.", "Added %(n)d patterns.", len(added)) % {"n": len(added)})
     return redirect("config_not_patient")
 
 

@@ -35,9 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
         rows = list(systems)
         if rows:
             tabs.append({"modality": modality, "systems": rows, "total": sum(r["total"] for r in rows)})
+    failed = Study.objects.filter(Q(modality_type__isnull=True) | Q(equipment__display_name="")).count()
     first_run = request.user.is_superuser and not User.objects.filter(groups__name__in=GROUPS).exists()
     return render(request, "web/home.html", {
         "tabs": tabs, "total": Study.objects.count(), "days": days,
         "show_workload": HomePageAdminSettings.get().enable_workload_stats,
-        "since": {"a": since_a, "b": since_b}, "first_run": first_run, "is_admin": in_group(request.user, ADMIN),
+        "since": {"a": since_a, "b": since_b}, "first_run": first_run, "failed_imports": failed, "is_admin": in_group(request.user, ADMIN),
     })

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from openrem.dose.models import Study
 from openrem.modalities.registry import for_modality_type
@@ -26,6 +27,7 @@ def study_delete(request: HttpRequest, pk: int) -> HttpResponse:
             description = f"{study.modality_type} study {study.study_instance_uid} (pk {study.pk})"
             study.delete()
         audit.info("user %s deleted %s", request.user.get_username(), description)
-        messages.success(request, f"Deleted {description}.")
+        messages.success(request, _("Deleted the %(modality)s study %(uid)s.") % {
+            "modality": study.modality_type or "", "uid": study.study_instance_uid})
         return redirect("study_list", modality.slug if modality else "ct")
     return render(request, "web/study_delete.html", {"study": study, "modality": modality})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from openrem.dose.models import UserProfile
 from openrem.modalities.registry import MODALITIES
 from openrem.web.access import ADMIN, PID, in_group, viewer_required
 from openrem.web.filtering import COUNT_CAP, filtered_studies, paginate
@@ -21,8 +22,12 @@ def _modality(slug: str):  # type: ignore[no-untyped-def]
 def study_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filtered, sorted, paged list of one modality's studies (count capped at ``COUNT_CAP``)."""
     modality = _modality(slug)
-    studies, form = filtered_studies(modality, request.user, request.GET)
-    per_page = form.cleaned_data.get("per_page") if form.is_valid() else 25
+    default_size = UserProfile.objects.filter(user_id=request.user.pk or 0).values_list("items_per_page", flat=True).first()
+    data = request.GET.copy()
+    if not data.get("per_page"):  # the user's own default (Config > Home page options)
+        data["per_page"] = str(default_size or 25)
+    studies, form = filtered_studies(modality, request.user, data)
+    per_page = int(form.cleaned_data.get("per_page") or 25) if form.is_valid() else (default_size or 25)
     page = paginate(studies, request.GET.get("page"), per_page or 25)  # two queries, whatever the page size
     rows = [(study, [c.value(study) for c in modality.columns]) for study in page.object_list]
     query = request.GET.copy()
