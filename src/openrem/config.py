@@ -87,3 +87,19 @@ def database_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
             "CONN_MAX_AGE": 60,
         }
     return sqlite_database(data_dir / "openrem.sqlite3")
+
+
+def huey_settings(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    """The HUEY setting of huey.contrib.djhuey from the environment (spec: REDIS_HOST/REDIS_PORT,
+    HUEY_NUMBER_OF_WORKERS; HUEY_IMMEDIATE=1 runs tasks in-process)."""
+    workers = int(env.get("HUEY_NUMBER_OF_WORKERS") or 2)
+    common: dict[str, Any] = {
+        "name": "openrem",
+        # in-process when asked, and always under pytest (which sets PYTEST_VERSION)
+        "immediate": env_bool("HUEY_IMMEDIATE", "PYTEST_VERSION" in env, env),
+        "consumer": {"workers": workers, "worker_type": "process"},
+    }
+    if env.get("REDIS_HOST"):
+        return {**common, "huey_class": "huey.RedisHuey",
+                "connection": {"host": env["REDIS_HOST"], "port": int(env.get("REDIS_PORT") or 6379)}}
+    return {**common, "huey_class": "huey.SqliteHuey", "filename": str(data_dir / "huey.sqlite3")}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from openrem.config import database_from_env, env_bool, env_list
+from openrem.config import database_from_env, env_bool, env_list, huey_settings
 
 DATA_DIR = Path(os.environ.get("OPENREM_DATA", Path.cwd() / "data")).resolve()
 
@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "openrem.dose",
     "openrem.web",
+    "openrem.jobs",
+    "openrem.netdicom",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -97,3 +100,7 @@ LOGGING = {
         "openrem": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL_EXTRACTOR", LOG_LEVEL)},
     },
 }
+
+# Background tasks (huey): Redis when REDIS_HOST is set, else a SQLite file; HUEY_IMMEDIATE=1 runs
+# tasks in-process (unit tests).
+HUEY = huey_settings(os.environ, DATA_DIR)

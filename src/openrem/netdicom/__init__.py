@@ -1,0 +1,1 @@
+"""DICOM networking: store SCP, echo, query-retrieve and the Orthanc integration."""
