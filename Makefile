@@ -8,7 +8,7 @@ SHARED ?= $(abspath ../shared)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/openrem
 DEMO_PORT ?= 8000
 
-.PHONY: demo test venv lint unit browser conformance
+.PHONY: demo test venv messages lint unit browser conformance
 
 $(BIN)/openrem: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ $(BIN)/openrem: pyproject.toml
 
 venv: $(BIN)/openrem
 
-demo: venv
+# Compile the translation catalogues (src/openrem/locale) when GNU gettext is installed;
+# the committed .mo files serve machines without it.
+messages: venv
+	command -v msgfmt >/dev/null && cd src/openrem && $(CURDIR)/$(BIN)/openrem compilemessages -v0 || true
+
+demo: venv messages
 	$(BIN)/openrem migrate --noinput -v0
 	$(BIN)/openrem demo --port $(DEMO_PORT)
 
@@ -26,14 +31,14 @@ lint: venv
 	$(BIN)/ruff check src tests benchmarks tools
 	PYTHONPATH=src $(BIN)/mypy
 
-unit: venv
+unit: venv messages
 	$(BIN)/python -m pytest tests/dicom -p no:django
 	DATABASE_URL=sqlite:///$(CURDIR)/data/test-sqlite.sqlite3 $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/browser
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/browser
 
 # Browser tests: headless Chromium (Debian's /usr/bin/chromium) through Playwright, once, on SQLite.
 # Screenshots land in test-artifacts/screenshots/.
-browser: venv
+browser: venv messages
 	DATABASE_URL=sqlite:///$(CURDIR)/data/test-browser.sqlite3 $(BIN)/python -m pytest tests/browser
 
 conformance: venv
