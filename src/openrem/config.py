@@ -91,10 +91,11 @@ def database_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
 
 def huey_settings(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
     """The HUEY setting of huey.contrib.djhuey from the environment (spec: REDIS_HOST/REDIS_PORT,
-    HUEY_NUMBER_OF_WORKERS; HUEY_IMMEDIATE=1 runs tasks in-process)."""
+    HUEY_NUMBER_OF_WORKERS; HUEY_IMMEDIATE=1 runs tasks in-process; HUEY_NAME names the queue, so that
+    several installations or test runs can share one Redis server)."""
     workers = int(env.get("HUEY_NUMBER_OF_WORKERS") or 2)
     common: dict[str, Any] = {
-        "name": "openrem",
+        "name": env.get("HUEY_NAME") or "openrem",
         # in-process when asked, and always under pytest (which sets PYTEST_VERSION)
         "immediate": env_bool("HUEY_IMMEDIATE", "PYTEST_VERSION" in env, env),
         "consumer": {"workers": workers, "worker_type": "process"},
@@ -102,4 +103,5 @@ def huey_settings(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
     if env.get("REDIS_HOST"):
         return {**common, "huey_class": "huey.RedisHuey",
                 "connection": {"host": env["REDIS_HOST"], "port": int(env.get("REDIS_PORT") or 6379)}}
+    data_dir.mkdir(parents=True, exist_ok=True)  # huey opens its SQLite queue file when Django starts
     return {**common, "huey_class": "huey.SqliteHuey", "filename": str(data_dir / "huey.sqlite3")}
