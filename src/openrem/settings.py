@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "openrem.web",
     "openrem.jobs",
     "openrem.netdicom",
+    "openrem.httpimport",
     "huey.contrib.djhuey",
 ]
 
@@ -95,12 +96,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "store_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
+                                "filename": os.path.join(LOG_ROOT, "openrem_store.log")},
+                 "qr_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
+                             "filename": os.path.join(LOG_ROOT, "openrem_qr.log")}},
     "loggers": {
         "openrem": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL_EXTRACTOR", LOG_LEVEL)},
+        "openrem.netdicom.store": {"handlers": ["store_file"], "level": os.environ.get("LOG_LEVEL_STORE", LOG_LEVEL)},
+        "openrem.netdicom.qr": {"handlers": ["qr_file"], "level": os.environ.get("LOG_LEVEL_QRSCU", LOG_LEVEL)},
     },
 }
 
 # Background tasks (huey): Redis when REDIS_HOST is set, else a SQLite file; HUEY_IMMEDIATE=1 runs
 # tasks in-process (unit tests).
 HUEY = huey_settings(os.environ, DATA_DIR)
+
+# HTTP import (POST /import/orthanc/, docs/orthanc.md): the inbox posted objects are written to, the
+# folders a {"path": ...} post may name (none by default) and the largest accepted object.
+HTTP_IMPORT_INBOX = os.environ.get("HTTP_IMPORT_INBOX") or str(DATA_DIR / "inbox" / "http")
+HTTP_IMPORT_FOLDERS = env_list("HTTP_IMPORT_FOLDERS", [])
+HTTP_IMPORT_MAX_BYTES = int(os.environ.get("HTTP_IMPORT_MAX_BYTES") or 200 * 1024 * 1024)

@@ -5,7 +5,8 @@ pk of a study of the right modality, ``"<equipment>"`` by an equipment pk); ``al
 whose single membership grants access ("anonymous" for public pages); ``methods``: what to try;
 ``ends_at_login``: the page itself sends everyone to the login page (logout), which is not a denial.
 ``"<not_patient>"`` is replaced by the pk of a NotPatientIndicator and ``"<standard_name>"`` by the pk
-of a StandardName (the test creates one when there is none; see ``tests/web/test_config_permissions.py``).
+of a StandardName (the test creates one when there is none; see ``tests/web/test_config_permissions.py``);
+``"<store_node>"`` / ``"<remote_node>"`` by the pk of a StoreNode / RemoteNode on 127.0.0.1, port 1.
 A test fails when a URL pattern has no entry here.
 """
 
@@ -51,6 +52,33 @@ MATRIX: dict[str, dict[str, Any]] = {
     "config_standard_name_edit": {"kwargs": {"pk": "<standard_name>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "config_standard_name_delete": {"kwargs": {"pk": "<standard_name>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "config_standard_name_settings": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    # task pages: admins see all tasks, other users only their own (openrem.web.views.tasks)
+    "tasks": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
+    "tasks_json": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
+    "tasks_terminate": {"kwargs": {"pk": 999999}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "tasks_settings": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    # token-authenticated (no session): every session user and anonymous get 401; the tokens are tested
+    # in tests/netdicom/test_http_import.py
+    "import_orthanc": {"kwargs": {}, "allowed": set(), "methods": ["GET", "POST"]},
+    # DICOM network page (openrem.netdicom.views); status: C-ECHO to a closed port on 127.0.0.1
+    "dicom_network": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "dicom_store_add": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "dicom_store_edit": {"kwargs": {"pk": "<store_node>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "dicom_store_delete": {"kwargs": {"pk": "<store_node>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "dicom_store_status": {"kwargs": {"pk": "<store_node>"}, "allowed": VIEWERS, "methods": ["GET"]},
+    "dicom_remote_add": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "dicom_remote_edit": {"kwargs": {"pk": "<remote_node>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "dicom_remote_delete": {"kwargs": {"pk": "<remote_node>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "dicom_remote_status": {"kwargs": {"pk": "<remote_node>"}, "allowed": VIEWERS, "methods": ["GET"]},
+    # query-retrieve (openrem.netdicom.qr_views): querying needs importqrgroup; the summary pages and deleting
+    # queries importqrgroup or admingroup (pk 1 may not exist: a 404 still counts as allowed)
+    "dicom_query": {"kwargs": {}, "allowed": {"importqrgroup"}, "methods": ["GET"]},
+    "dicom_query_list": {"kwargs": {}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["GET"]},
+    "dicom_query_delete": {"kwargs": {}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["POST"]},
+    "dicom_query_detail": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["GET"]},
+    "dicom_query_status": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["GET"]},
+    "dicom_query_move": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup"}, "methods": ["POST"]},
+    "dicom_query_study": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["GET"]},
 }
 
 
@@ -66,4 +94,13 @@ def config_placeholder(value: Any) -> Any:
 
         return StandardName.objects.get_or_create(standard_name="Matrix", modality="CT",
                                                   study_description="matrix")[0].pk
+    if value == "<store_node>":
+        from openrem.netdicom.models import StoreNode
+
+        return StoreNode.objects.get_or_create(name="Matrix store", defaults={"aet": "MATRIX", "port": 1})[0].pk
+    if value == "<remote_node>":
+        from openrem.netdicom.models import RemoteNode
+
+        return RemoteNode.objects.get_or_create(name="Matrix QR", defaults={
+            "remote_aet": "MATRIXQR", "port": 1, "ip": "127.0.0.1"})[0].pk
     return value

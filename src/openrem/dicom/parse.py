@@ -101,9 +101,10 @@ def _load_parsers() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     from openrem.dicom.headers import ct_philips, dx, mg, nm  # noqa: F401
     from openrem.dicom.rdsr import ct, projection, radiopharm, varic  # noqa: F401
+
+    _loaded = True  # only now: another thread must not see it before the registrations are done
 
 
 def read_dataset(data: bytes) -> tuple[Dataset, ContentItem | None]:

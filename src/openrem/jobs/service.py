@@ -31,5 +31,18 @@ def request_termination(record: TaskRecord) -> None:
 
 
 def should_stop(record_id: int) -> bool:
-    """For long tasks: True when termination was requested."""
-    return TaskRecord.objects.filter(pk=record_id, status=TaskRecord.TERMINATING).exists()
+    """For long tasks: True when termination was requested (or the task was marked terminated)."""
+    return TaskRecord.objects.filter(pk=record_id, status__in=[TaskRecord.TERMINATING,
+                                                               TaskRecord.TERMINATED]).exists()
+
+
+def queue_folder_import(folder: str, *, kind: str | None = None, delete_after: bool = False,
+                        user: Any = None) -> TaskRecord:
+    """Queue the import of every file below ``folder`` (or of a file or glob pattern) as one task that
+    reports "n of N files" and can be terminated between files; returns its task record."""
+    from openrem.jobs.tasks import import_folder_task
+
+    record = TaskRecord.objects.create(task_type="import_folder", summary=str(folder)[-255:],
+                                       user=user if getattr(user, "is_authenticated", False) else None)
+    transaction.on_commit(lambda: import_folder_task(record.pk, str(folder), kind, delete_after))
+    return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from collections import Counter
 
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
@@ -15,14 +16,17 @@ log = logging.getLogger("openrem.jobs")
 
 
 def _start(record_id: int) -> TaskRecord | None:
-    record = TaskRecord.objects.filter(pk=record_id).first()
-    if record is None or record.terminate_requested:
-        if record is not None:
-            TaskRecord.objects.filter(pk=record_id).update(status=TaskRecord.TERMINATED, finished_at=timezone.now())
+    """Mark a queued record active; ``None`` (and the record terminated) when it must not run.
+
+    The status change is one conditional update, so a termination requested at the same moment is
+    either seen here (the task does not start) or seen later by :func:`should_stop`."""
+    started = TaskRecord.objects.filter(pk=record_id, status=TaskRecord.QUEUED).update(
+        status=TaskRecord.ACTIVE, started_at=timezone.now(), pid=os.getpid())
+    if not started:
+        TaskRecord.objects.filter(pk=record_id, status=TaskRecord.TERMINATING).update(
+            status=TaskRecord.TERMINATED, finished_at=timezone.now())
         return None
-    TaskRecord.objects.filter(pk=record_id).update(status=TaskRecord.ACTIVE, started_at=timezone.now(),
-                                                   pid=os.getpid())
-    return record
+    return TaskRecord.objects.filter(pk=record_id).first()
 
 
 def _finish(record_id: int, status: str, result: str = "", error: str = "") -> None:
@@ -57,3 +61,60 @@ def import_task(record_id: int, path: str, source: str | None = None, delete_aft
         return
     _finish(record_id, TaskRecord.FAILED if outcome.failed else TaskRecord.COMPLETE, result=outcome.line(),
             error=outcome.detail if outcome.failed else "")
+
+
+def _progress(record_id: int, text: str) -> None:
+    """Write the progress line of a running task (its status is left alone)."""
+    TaskRecord.objects.filter(pk=record_id).update(progress=text[:1000])
+
+
+@db_task(context=False)  # type: ignore[untyped-decorator]
+def import_folder_task(record_id: int, folder: str, kind: str | None = None, delete_after: bool = False) -> None:
+    """Import every file of ``folder`` (searched recursively; a single file or a glob pattern also works).
+
+    Progress reads "n of N files". Termination is checked before each file: a terminated task stops
+    there and is marked terminated. Each file is stored in its own transaction, so every file imported
+    before the stop is complete and none is half-written. ``kind``: a key of ``KIND_GROUPS`` (only
+    import objects of that kind); ``delete_after``: remove each file that was imported (or is not a
+    dose object); failed files and files skipped by ``kind`` stay.
+    """
+    from openrem.dose.services import KIND_GROUPS, expand_paths, import_file
+    from openrem.jobs.service import should_stop
+
+    if _start(record_id) is None:
+        return
+    counts: Counter[str] = Counter()
+    errors: list[str] = []
+    done = total = 0
+
+    def summary() -> str:
+        return f"{done} of {total} files: " + (", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+                                              or "nothing imported")
+
+    try:
+        kinds = KIND_GROUPS[kind] if kind else None
+        files = [str(p) for p in expand_paths([folder])]
+        total = len(files)
+        _progress(record_id, f"0 of {total} files")
+        for path in files:
+            if should_stop(record_id):
+                _finish(record_id, TaskRecord.TERMINATED, result=f"terminated after {summary()}",
+                        error="\n".join(errors))
+                return
+            outcome = import_file(path, kinds)
+            if delete_after and outcome.outcome not in ("error", "skipped") and os.path.exists(path):
+                os.remove(path)
+            done += 1
+            counts[outcome.outcome] += 1
+            if outcome.failed:
+                errors.append(outcome.line())
+            _progress(record_id, f"{done} of {total} files")
+    except Exception:  # the task record says what happened; the worker keeps running
+        log.exception("folder import task %s failed", record_id)
+        _finish(record_id, TaskRecord.FAILED, result=summary(), error="\n".join([*errors, traceback.format_exc()]))
+        return
+    if total == 0:
+        _finish(record_id, TaskRecord.FAILED, error=f"no files found in {folder}")
+        return
+    _finish(record_id, TaskRecord.FAILED if errors else TaskRecord.COMPLETE, result=summary(),
+            error="\n".join(errors))

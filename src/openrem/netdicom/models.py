@@ -74,3 +74,10 @@ class ReceiveFilterSettings(models.Model):
     def get(cls) -> ReceiveFilterSettings:
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
+
+
+# query-retrieve records live in their own module
+from openrem.netdicom.models_query import Query as Query  # noqa: E402
+from openrem.netdicom.models_query import QueryImage as QueryImage  # noqa: E402
+from openrem.netdicom.models_query import QuerySeries as QuerySeries  # noqa: E402
+from openrem.netdicom.models_query import QueryStudy as QueryStudy  # noqa: E402

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from openrem.httpimport.views import import_orthanc
 from openrem.web import api
 from openrem.web.views import detail, home, manage, studies
 
@@ -20,6 +21,11 @@ urlpatterns = [
     path("api/<slug:slug>/studies/", api.study_list, name="api_study_list"),
     path("api/<slug:slug>/studies/<int:pk>/", api.study_detail, name="api_study_detail"),
     path("config/", include("openrem.web.config_urls")),
+    path("dicom/", include("openrem.netdicom.network_urls")),
+    path("dicom/", include("openrem.netdicom.qr_urls")),  # query-retrieve
+    path("tasks/", include("openrem.web.tasks_urls")),
+    # token-authenticated, no session (docs/orthanc.md)
+    path("import/orthanc/", import_orthanc, name="import_orthanc"),
     path("<slug:slug>/", studies.study_list, name="study_list"),
     path("<slug:slug>/<int:pk>/", detail.study_detail, name="study_detail"),
 ]

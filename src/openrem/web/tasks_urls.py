@@ -1,0 +1,12 @@
+"""URLs of the task pages, mounted under ``tasks/`` (see :mod:`openrem.web.views.tasks`)."""
+
+from django.urls import path
+
+from openrem.web.views import tasks
+
+urlpatterns = [
+    path("", tasks.tasks_page, name="tasks"),
+    path("json/", tasks.tasks_json, name="tasks_json"),
+    path("<int:pk>/terminate/", tasks.task_terminate, name="tasks_terminate"),
+    path("settings/", tasks.task_settings, name="tasks_settings"),
+]
