@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from openrem.netdicom.models_query import Query, QueryStudy
@@ -117,5 +118,5 @@ def query_delete(request: HttpRequest) -> HttpResponse:
             days = 7
         cutoff = timezone.now() - dt.timedelta(days=days)
         deleted, _rows = Query.objects.filter(started__lt=cutoff).exclude(finished=None).delete()
-    messages.info(request, _("Deleted %(n)d records.") % {"n": deleted})
+    messages.info(request, ngettext("Deleted %(n)d record.", "Deleted %(n)d records.", deleted) % {"n": deleted})
     return redirect("dicom_query_list")

@@ -84,7 +84,8 @@ def _node_delete(request: HttpRequest, node: models.Model, what: str) -> HttpRes
         messages.success(request, _("%(node)s deleted.") % {"node": text})
         return redirect("dicom_network")
     return render(request, "web/config/confirm_delete.html", base_context(
-        request, title=_("Delete the %(what)s “%(node)s”?") % {"what": what, "node": node}, count=None,
+        request, title=(_("Delete the store node “%(node)s”?") if what == "store node"
+                        else _("Delete the query-retrieve node “%(node)s”?")) % {"node": node}, count=None,
         hidden={}, also="", cancel=reverse("dicom_network")))
 
 
