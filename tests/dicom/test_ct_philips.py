@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import io
-import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydicom import dcmread
@@ -19,16 +15,10 @@ from pydicom.tag import Tag
 from openrem.dicom.parse import Status, parse_bytes, parse_path
 from openrem.dicom.plain import to_plain
 from openrem.dicom.records import DoseReport
+from reference_support import conformance, golden, reference_study
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
 NAME = "CT-SC-Philips_Brilliance16P.dcm"
 STUDY_UID = "1.3.6.1.4.1.5962.99.1.902245636.1256219246.1495550897412.3.0"
-
-
-def _golden() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SHARED / "golden" / "reference.json").read_text())
-    return data
 
 
 def _report(path: Path | bytes) -> DoseReport:
@@ -39,21 +29,17 @@ def _report(path: Path | bytes) -> DoseReport:
 
 
 def test_events_match_reference_by_position(sample: Callable[[str], Path]) -> None:
-    tools = str(SHARED / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    import conformance
-
-    report = _report(sample(NAME))
+    report = _report(sample(NAME))  # first: skips (or fails) cleanly when the samples are absent
+    tool = conformance()
     assert (report.kind, report.modality) == ("ct_philips", "CT")
-    expected = _golden()["files"][NAME]["isolated"]["studies"][0]["ct_radiation_dose"]
+    expected = reference_study(NAME)["ct_radiation_dose"]  # a copy: the UIDs are removed below
     got = to_plain(report.ct_radiation_dose)
     for tree in (expected, got):  # reference UIDs are random: compare events by position
         for event in tree[0]["events"]:
             event.pop("irradiation_event_uid")
-    res = conformance.Result()
-    conformance.compare({"modality_type": "CT", "ct": expected}, {"modality_type": report.modality, "ct": got},
-                        "", res, lambda p: False)
+    res = tool.Result()
+    tool.compare({"modality_type": "CT", "ct": expected}, {"modality_type": report.modality, "ct": got},
+                 "", res, lambda p: False)
     assert res.failed == []
     assert res.compared > 60
 
@@ -62,10 +48,10 @@ def test_reference_event_uids_are_random(sample: Callable[[str], Path]) -> None:
     """Proof for the deviation: the older OpenREM made new random UIDs on every import."""
     ds = dcmread(sample(NAME), stop_before_pixels=True)
     assert all("IrradiationEventUID" not in item for item in ds.ExposureDoseSequence)
-    golden = _golden()
+    reference = golden()
     isolated = [e["irradiation_event_uid"]
-                for e in golden["files"][NAME]["isolated"]["studies"][0]["ct_radiation_dose"][0]["events"]]
-    sequential = [e["irradiation_event_uid"] for s in golden["sequential"]["final_studies"]
+                for e in reference["files"][NAME]["isolated"]["studies"][0]["ct_radiation_dose"][0]["events"]]
+    sequential = [e["irradiation_event_uid"] for s in reference["sequential"]["final_studies"]
                   if s["study_instance_uid"] == STUDY_UID for e in s["ct_radiation_dose"][0]["events"]]
     assert len(isolated) == len(sequential) == 4
     assert not set(isolated) & set(sequential)

@@ -6,20 +6,14 @@ and the modality type are compared here; study-level attributes belong to the he
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from openrem.dicom.parse import Status, parse_path
 from openrem.dicom.plain import to_plain
-
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
+from reference_support import conformance, deviations, reference_study
 
 CT_FILES = [
     "CT-ESR-GE_Optima.dcm",
@@ -38,41 +32,19 @@ CT_FILES = [
 ]
 
 
-def _conformance() -> Any:
-    tools = SHARED / "tools"
-    if str(tools) not in sys.path:
-        sys.path.insert(0, str(tools))
-    import conformance
-
-    return conformance
-
-
-def _reference(name: str) -> dict[str, Any]:
-    golden = json.loads((SHARED / "golden" / "reference.json").read_text())
-    studies = golden["files"][name]["isolated"]["studies"]
-    assert studies, f"reference has no study for {name}"
-    study: dict[str, Any] = studies[0]
-    return study
-
-
-def _deviations() -> list[dict[str, str]]:
-    path = REPO / "docs" / "conformance-deviations.json"
-    return json.loads(path.read_text()) if path.is_file() else []
-
-
 @pytest.mark.shared
 @pytest.mark.parametrize("name", CT_FILES)
 def test_ct_tree_matches_reference(name: str, sample: Callable[[str], Path]) -> None:
     result = parse_path(sample(name))
     assert result.status is Status.PARSED, result.reason
     assert result.report is not None
-    ref = _reference(name)
+    ref = reference_study(name)
     expected = {"modality_type": ref["modality_type"], "ct_radiation_dose": ref["ct_radiation_dose"]}
     got = {"modality_type": result.report.modality,
            "ct_radiation_dose": to_plain(result.report.ct_radiation_dose)}
-    conf = _conformance()
+    conf = conformance()
     res = conf.Result()
-    conf.compare(expected, got, "", res, conf.acceptor(_deviations(), name))
+    conf.compare(expected, got, "", res, conf.acceptor(deviations(), name))
     assert res.compared > 10
     assert not res.failed, "\n".join(res.failed)
 
@@ -82,6 +54,6 @@ def test_ct_tree_matches_reference(name: str, sample: Callable[[str], Path]) -> 
 def test_ct_reports_every_event(name: str, sample: Callable[[str], Path]) -> None:
     result = parse_path(sample(name))
     assert result.report is not None
-    ref_uids = {e["irradiation_event_uid"] for c in _reference(name)["ct_radiation_dose"] for e in c["events"]}
+    ref_uids = {e["irradiation_event_uid"] for c in reference_study(name)["ct_radiation_dose"] for e in c["events"]}
     assert result.report.event_uids() == ref_uids
     assert result.report.kind == "ct_rdsr"

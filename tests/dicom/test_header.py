@@ -6,12 +6,8 @@ independently of the modality parsers (which call the same functions).
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydicom import dcmread
@@ -24,9 +20,8 @@ from openrem.dicom.classify import Kind, classify
 from openrem.dicom.parse import ParseContext, read_dataset
 from openrem.dicom.plain import to_plain
 from openrem.dicom.records import Study
+from reference_support import GOLDEN, conformance, deviations, golden
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
 STUDY_KEYS = ["study_instance_uid", "study_date", "study_time", "accession_number", "study_description",
               "study_id", "procedure_code_meaning", "requested_procedure_code_meaning",
               "requested_procedure_code_value", "operator_name", "performing_physician_name",
@@ -34,37 +29,11 @@ STUDY_KEYS = ["study_instance_uid", "study_date", "study_time", "accession_numbe
 IMAGE_KINDS = {Kind.DX_IMAGE, Kind.MG_IMAGE, Kind.NM_IMAGE}
 
 
-def _golden() -> dict[str, Any]:
-    path = SHARED / "golden" / "reference.json"
-    if not path.is_file():
-        if os.environ.get("OPENREM_REQUIRE_ALL") == "1":
-            pytest.fail(f"{path} not found")
-        pytest.skip(f"{path} not found")
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
-
-
 def _reference_files() -> list[str]:
-    path = SHARED / "golden" / "reference.json"
-    if not path.is_file():
+    if not GOLDEN.is_file():  # collected without the reference: the test skips (see golden())
         return ["CT-RDSR-GEPixelMed.dcm"]
-    files = json.loads(path.read_text())["files"]
+    files = golden()["files"]
     return sorted(name for name, entry in files.items() if entry["isolated"]["studies"])
-
-
-def _conformance() -> Any:
-    tools = str(SHARED / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    import conformance
-
-    return conformance
-
-
-def _accept(name: str) -> Callable[[str], bool]:
-    path = REPO / "docs" / "conformance-deviations.json"
-    deviations = json.loads(path.read_text()) if path.is_file() else []
-    return _conformance().acceptor(deviations, name)  # type: ignore[no-any-return]
 
 
 def _context(path: Path) -> ParseContext:
@@ -85,7 +54,7 @@ def _study_for(ctx: ParseContext) -> Study:
 @pytest.mark.parametrize("name", _reference_files())
 def test_header_matches_reference(name: str, sample: Callable[[str], Path]) -> None:
     ctx = _context(sample(name))
-    expected = _golden()["files"][name]["isolated"]["studies"][0]
+    expected = golden()["files"][name]["isolated"]["studies"][0]
     study = to_plain(_study_for(ctx))
     equipment = to_plain(header.read_equipment(ctx.ds, ctx.root))
     patient = header.read_patient(ctx.ds, warn=ctx.warn)
@@ -98,9 +67,9 @@ def test_header_matches_reference(name: str, sample: Callable[[str], Path]) -> N
                         if k not in ("display_name", "user_defined_modality")}
     exp["patient"] = {"patient_sex": expected["patient"]["patient_sex"]}
     exp["patient_study"] = {k: expected["patient_study"][k] for k in ("patient_age", "patient_size", "patient_weight")}
-    conformance = _conformance()
-    result = conformance.Result()
-    conformance.compare(exp, got, "", result, _accept(name))
+    tool = conformance()
+    result = tool.Result()
+    tool.compare(exp, got, "", result, tool.acceptor(deviations(), name))
     assert result.failed == []
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,9 +17,8 @@ from openrem.dicom.classify import Kind
 from openrem.dicom.parse import Status, parse_bytes, parse_path
 from openrem.dicom.plain import to_plain
 from openrem.dicom.records import DoseReport, ProjectionEvent
+from reference_support import mismatches, reference_study
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
 MG_FILES = [
     "MG-Im-GE-SenDS-scaled.dcm",
     "MG-Im-GE_Seno_1_ForPresentation.dcm",
@@ -33,19 +29,11 @@ MG_FILES = [
 
 
 def _mismatches(name: str, report: DoseReport) -> list[str]:
-    tools = str(SHARED / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    import conformance
-
-    study = json.loads((SHARED / "golden" / "reference.json").read_text())["files"][name]["isolated"]["studies"][0]
+    study = reference_study(name)
     expected = {k: study[k] for k in ("modality_type", "projection_xray_radiation_dose")}
     got: dict[str, Any] = {"modality_type": report.modality,
                            "projection_xray_radiation_dose": to_plain(report.projection_xray_radiation_dose)}
-    deviations = conformance.load_deviations(REPO / "docs" / "conformance-deviations.json")
-    res = conformance.Result()
-    conformance.compare(expected, got, "", res, conformance.acceptor(deviations, name))
-    return list(res.failed)
+    return mismatches(name, expected, got)
 
 
 def _report(path: Path | bytes) -> DoseReport:

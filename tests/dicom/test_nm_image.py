@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,12 +15,11 @@ from openrem.dicom.classify import NM_IMAGE, Kind
 from openrem.dicom.headers import nm
 from openrem.dicom.parse import ParseContext, Status, parse_path
 from openrem.dicom.plain import to_plain
+from reference_support import conformance, reference_study
 
 # Importing a parser module registers it; load them all so parse_path() elsewhere finds every parser.
 parse_module._load_parsers()
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
 FILES = [
     "NM-NmIm-Siemens-s1-1.dcm",
     "NM-NmIm-Siemens-s1-2.dcm",
@@ -33,15 +29,6 @@ FILES = [
     "NM-PetIm-Siemens-3.dcm",
     "NM-PetIm-Siemens.dcm",
 ]
-
-
-def _conformance() -> Any:
-    tools = str(SHARED / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    import conformance
-
-    return conformance
 
 
 def _parse(path: Path) -> Any:
@@ -54,13 +41,12 @@ def _parse(path: Path) -> Any:
 @pytest.mark.parametrize("name", FILES)
 def test_nm_image_matches_reference(name: str, sample: Callable[[str], Path]) -> None:
     report = _parse(sample(name))
-    expected = json.loads((SHARED / "golden" / "reference.json").read_text())["files"][name]["isolated"][
-        "studies"][0]
+    expected = reference_study(name)
     assert report.kind == "nm_image"
     assert report.modality == expected["modality_type"] == "NM"
-    conformance = _conformance()
-    result = conformance.Result()
-    conformance.compare(
+    tool = conformance()
+    result = tool.Result()
+    tool.compare(
         expected["radiopharmaceutical_radiation_dose"], to_plain(report.radiopharmaceutical_radiation_dose),
         "radiopharmaceutical_radiation_dose", result, lambda _p: False,
     )

@@ -8,9 +8,6 @@ storage-rounding ones.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -20,9 +17,7 @@ import pytest
 
 from openrem.dicom.parse import Status, parse_path
 from openrem.dicom.plain import to_plain
-
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
+from reference_support import conformance, deviations, reference_study
 
 PROJECTION_FILES = [
     "DX-RDSR-Canon_CXDI.dcm",
@@ -47,38 +42,16 @@ STORED_DECIMALS = {"dose_area_product": 10, "exposure_time": 2, "exposure_uAs": 
                    "collimated_field_area": 8}
 
 
-def _conformance() -> Any:
-    tools = SHARED / "tools"
-    if str(tools) not in sys.path:
-        sys.path.insert(0, str(tools))
-    import conformance
-
-    return conformance
-
-
-def _reference(name: str) -> dict[str, Any]:
-    golden = json.loads((SHARED / "golden" / "reference.json").read_text())
-    studies = golden["files"][name]["isolated"]["studies"]
-    assert studies, f"reference has no study for {name}"
-    study: dict[str, Any] = studies[0]
-    return study
-
-
-def _deviations() -> list[dict[str, str]]:
-    path = REPO / "docs" / "conformance-deviations.json"
-    return json.loads(path.read_text()) if path.is_file() else []
-
-
 def _compare(name: str, path: Path, accept: Callable[[str], bool]) -> Any:
     result = parse_path(path)
     assert result.status is Status.PARSED, result.reason
     assert result.report is not None
-    ref = _reference(name)
+    ref = reference_study(name)
     expected = {"modality_type": ref["modality_type"],
                 "projection_xray_radiation_dose": ref["projection_xray_radiation_dose"]}
     got = {"modality_type": result.report.modality,
            "projection_xray_radiation_dose": to_plain(result.report.projection_xray_radiation_dose)}
-    conf = _conformance()
+    conf = conformance()
     res = conf.Result()
     conf.compare(expected, got, "", res, accept)
     return res
@@ -87,7 +60,7 @@ def _compare(name: str, path: Path, accept: Callable[[str], bool]) -> Any:
 @pytest.mark.parametrize("name", PROJECTION_FILES)
 def test_projection_tree_matches_reference(name: str, sample: Callable[[str], Path]) -> None:
     path = sample(name)
-    res = _compare(name, path, _conformance().acceptor(_deviations(), name))
+    res = _compare(name, path, conformance().acceptor(deviations(), name))
     assert res.compared > 5
     assert not res.failed, "\n".join(res.failed)
 
@@ -97,7 +70,7 @@ def test_projection_reports_every_event(name: str, sample: Callable[[str], Path]
     result = parse_path(sample(name))
     assert result.report is not None
     ref_uids = {e["irradiation_event_uid"]
-                for p in _reference(name)["projection_xray_radiation_dose"] for e in p["events"]}
+                for p in reference_study(name)["projection_xray_radiation_dose"] for e in p["events"]}
     assert result.report.event_uids() == ref_uids
     assert result.report.kind in ("projection_rdsr", "varic_esr")
 
@@ -110,8 +83,8 @@ def _rounded(value: float, places: int) -> float:
 def test_reference_differences_are_storage_rounding(name: str, sample: Callable[[str], Path]) -> None:
     """Every accepted deviation of a rounded field is the parsed value rounded to the column's places."""
     res = _compare(name, sample(name), lambda p: False)
-    conf = _conformance()
-    accept = conf.acceptor(_deviations(), name)
+    conf = conformance()
+    accept = conf.acceptor(deviations(), name)
     for line in res.failed:
         path, _, rest = line.partition(": expected ")
         assert accept(path), line

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,28 +16,12 @@ from openrem.dicom.parse import ParseContext, Status, parse_path
 from openrem.dicom.plain import to_plain
 from openrem.dicom.rdsr import radiopharm
 from openrem.dicom.srtree import Code, ContentItem
+from reference_support import conformance, reference_study
 
 # Importing a parser module registers it; load them all so parse_path() elsewhere finds every parser.
 parse_module._load_parsers()
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENREM_SHARED", REPO.parent / "shared"))
 RRDSR = "NM-RRDSR-Siemens.dcm"
-
-
-def _conformance() -> Any:
-    tools = str(SHARED / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    import conformance
-
-    return conformance
-
-
-def _reference(name: str) -> dict[str, Any]:
-    study: dict[str, Any] = json.loads((SHARED / "golden" / "reference.json").read_text())["files"][name][
-        "isolated"]["studies"][0]
-    return study
 
 
 def _parse(path: Path) -> Any:
@@ -52,12 +33,12 @@ def _parse(path: Path) -> Any:
 
 def test_rrdsr_matches_reference(sample: Callable[[str], Path]) -> None:
     report = _parse(sample(RRDSR))
-    expected = _reference(RRDSR)
+    expected = reference_study(RRDSR)
     assert report.kind == "rrdsr"
     assert report.modality == expected["modality_type"] == "NM"
-    conformance = _conformance()
-    result = conformance.Result()
-    conformance.compare(
+    tool = conformance()
+    result = tool.Result()
+    tool.compare(
         expected["radiopharmaceutical_radiation_dose"],
         to_plain(report.radiopharmaceutical_radiation_dose), "radiopharmaceutical_radiation_dose", result,
         lambda _p: False,

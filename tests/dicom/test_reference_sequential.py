@@ -8,25 +8,16 @@ tests show, from the DICOM files themselves, that every such difference is exact
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pydicom
-import pytest
 
-from conftest import SHARED
 from openrem.dicom.parse import parse_path
 from openrem.dicom.plain import to_plain
+from reference_support import golden
 
 CODED_EVENT_FIELDS = ("target_region", "anatomical_structure", "patient_table_relationship_cid",
                       "patient_orientation_cid", "patient_orientation_modifier_cid")
-
-
-def _golden() -> dict:
-    path = SHARED / "golden" / "reference.json"
-    if not path.is_file():
-        pytest.skip("reference values not available")
-    return json.loads(path.read_text())
 
 
 def _first_meanings(order: list[str], sample) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -55,10 +46,10 @@ def _coded_items(obj):  # type: ignore[no-untyped-def]
 
 
 def test_sequential_meanings_are_first_seen_meanings(sample) -> None:  # type: ignore[no-untyped-def]
-    golden = _golden()
-    order = golden["meta"]["import_order"]
+    reference = golden()
+    order = reference["meta"]["import_order"]
     first = _first_meanings(order, sample)
-    sequential = {e["irradiation_event_uid"]: e for s in golden["sequential"]["final_studies"]
+    sequential = {e["irradiation_event_uid"]: e for s in reference["sequential"]["final_studies"]
                   for p in s.get("projection_xray_radiation_dose", []) for e in p["events"]}
     differences = 0
     for name in order:
@@ -91,8 +82,8 @@ def test_pet_series_are_stored_in_time_then_uid_order(sample) -> None:  # type: 
         keys.append((ds.SeriesDate + ds.SeriesTime, ds.SeriesInstanceUID))
     # all three series start at the same time: arrival order is all the reference had to go by
     assert len({k[0] for k in keys}) == 1
-    golden = _golden()
-    pet = next(s for s in golden["sequential"]["final_studies"]
+    reference = golden()
+    pet = next(s for s in reference["sequential"]["final_studies"]
                if any(r["pet_series"] for r in s.get("radiopharmaceutical_radiation_dose", [])))
     stored = [p["series_uid"] for p in pet["radiopharmaceutical_radiation_dose"][0]["pet_series"]]
     assert stored != sorted(stored) and sorted(stored) == sorted(k[1] for k in keys)
@@ -103,8 +94,8 @@ def test_zee_files_share_a_sop_instance_uid(sample) -> None:  # type: ignore[no-
     b = pydicom.dcmread(sample("RF-RDSR-Siemens-Zee_adjusted.dcm"), stop_before_pixels=True)
     assert a.SOPInstanceUID == b.SOPInstanceUID
     assert a.StudyInstanceUID != b.StudyInstanceUID
-    golden = _golden()
-    study = next(s for s in golden["sequential"]["final_studies"] if s["study_instance_uid"] == a.StudyInstanceUID)
+    reference = golden()
+    study = next(s for s in reference["sequential"]["final_studies"] if s["study_instance_uid"] == a.StudyInstanceUID)
     # the study was made from Zee.dcm, yet the reference names the other file for its SOP UID
     assert study["files_that_created_or_changed_it"] == ["RF-RDSR-Siemens-Zee.dcm"]
     assert study["source_files_by_sop_uid"] == ["RF-RDSR-Siemens-Zee_adjusted.dcm"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from openrem.dicom.classify import Kind
 from openrem.dicom.headers import xray
 from openrem.dicom.headers import xraycodes as xc
-from openrem.dicom.headers.elements import acquisition_datetime, code, number, text
+from openrem.dicom.headers.elements import code, number, text
 from openrem.dicom.parse import ParseContext, parser
 from openrem.dicom.records import (
     AccumIntegrated,
@@ -60,18 +60,8 @@ def mechanical(ctx: ParseContext) -> Mechanical:
 
 def event(ctx: ParseContext) -> ProjectionEvent:
     """The one irradiation event of the image (TID 10003)."""
-    anatomy = code(ctx.ds, "AnatomicRegionSequence")
-    side = xray.laterality_term(ctx)
     return ProjectionEvent(
-        irradiation_event_uid=xray.event_uid(ctx),
-        acquisition_plane=xc.SINGLE_PLANE,
-        irradiation_event_type=xc.STATIONARY_ACQUISITION,
-        acquisition_protocol=xray.protocol(ctx),
-        date_time_started=acquisition_datetime(ctx.ds),
-        anatomical_structure=anatomy,
-        target_region=anatomy,
-        laterality=xc.LATERALITY[side] if side else None,
-        image_view=xray.view(ctx),
+        **xray.image_event_fields(ctx, xray.laterality_term(ctx)),
         image_view_modifiers=_view_modifiers(ctx),
         dose_area_product=dose_area_product(ctx),
         entrance_exposure_at_rp=xray.entrance_dose(ctx),

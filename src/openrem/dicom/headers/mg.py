@@ -16,7 +16,7 @@ import re
 from openrem.dicom.classify import Kind
 from openrem.dicom.headers import xray
 from openrem.dicom.headers import xraycodes as xc
-from openrem.dicom.headers.elements import acquisition_datetime, code, number, text
+from openrem.dicom.headers.elements import number, text
 from openrem.dicom.headers.filters import material
 from openrem.dicom.parse import ParseContext, parser
 from openrem.dicom.records import (
@@ -68,17 +68,8 @@ def event(ctx: ParseContext, agd: float | None, side: str | None) -> ProjectionE
         average_glandular_dose=agd,
         anode_target_material=material(ctx, target) if target else None,
     )
-    anatomy = code(ctx.ds, "AnatomicRegionSequence")
     return ProjectionEvent(
-        irradiation_event_uid=xray.event_uid(ctx),
-        acquisition_plane=xc.SINGLE_PLANE,
-        irradiation_event_type=xc.STATIONARY_ACQUISITION,
-        acquisition_protocol=xray.protocol(ctx),
-        date_time_started=acquisition_datetime(ctx.ds),
-        anatomical_structure=anatomy,
-        target_region=anatomy,
-        laterality=xc.LATERALITY[side] if side else None,
-        image_view=xray.view(ctx),
+        **xray.image_event_fields(ctx, side),
         entrance_exposure_at_rp=xray.entrance_dose(ctx),
         half_value_layer=number(ctx, "HalfValueLayer"),
         percent_fibroglandular_tissue=ge_glandularity_in_dose_comment(ctx),

@@ -8,12 +8,14 @@ the TID 10003 records (event, source, mechanical and detector data). Values are 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from typing import TypedDict
 
 from openrem.dicom.classify import Kind
 from openrem.dicom.header import read_equipment, read_image_study, read_patient
 from openrem.dicom.headers import xraycodes as xc
-from openrem.dicom.headers.elements import code, number, numbers, private_tag, text
+from openrem.dicom.headers.elements import acquisition_datetime, code, number, numbers, private_tag, text
 from openrem.dicom.headers.filters import filters, grids
 from openrem.dicom.parse import ParseContext, ParseFailure
 from openrem.dicom.records import (
@@ -71,6 +73,41 @@ def view(ctx: ParseContext) -> Coded | None:
         return coded
     position = (text(ctx.ds, "ViewPosition") or "").upper()
     return xc.VIEWS.get(position)
+
+
+class ImageEventFields(TypedDict):
+    """The TID 10003 fields that the CR/DX/PX and mammography image events fill the same way."""
+
+    irradiation_event_uid: str
+    acquisition_plane: Coded
+    irradiation_event_type: Coded
+    acquisition_protocol: str | None
+    date_time_started: dt.datetime | None
+    anatomical_structure: Coded | None
+    target_region: Coded | None
+    laterality: Coded | None
+    image_view: Coded | None
+
+
+def image_event_fields(ctx: ParseContext, side: str | None) -> ImageEventFields:
+    """Identity, protocol, time, anatomy, laterality and view of the one event of an image.
+
+    A single-plane stationary acquisition whose UID is the SOP Instance UID; Anatomic Region Sequence
+    (0008,2218) gives both the anatomical structure and the target region; ``side`` is the
+    :func:`laterality_term`. Pass the result as ``ProjectionEvent(**fields, ...)``.
+    """
+    anatomy = code(ctx.ds, "AnatomicRegionSequence")
+    return ImageEventFields(
+        irradiation_event_uid=event_uid(ctx),
+        acquisition_plane=xc.SINGLE_PLANE,
+        irradiation_event_type=xc.STATIONARY_ACQUISITION,
+        acquisition_protocol=protocol(ctx),
+        date_time_started=acquisition_datetime(ctx.ds),
+        anatomical_structure=anatomy,
+        target_region=anatomy,
+        laterality=xc.LATERALITY[side] if side else None,
+        image_view=view(ctx),
+    )
 
 
 def laterality_term(ctx: ParseContext) -> str | None:
