@@ -73,3 +73,37 @@ def test_synth_then_import(db: Path, tmp_path: Path) -> None:
     assert _run(["openrem", "synth", "--modality", "MG", "--count", "3", "--out", str(out)], db, tmp_path).returncode == 0
     result = _run(["openrem", "import", str(out)], db, tmp_path)
     assert result.returncode == 0 and result.stdout.count(": stored") == 3
+
+
+def test_demo_serves_pages_and_static_files(tmp_path: Path) -> None:
+    """The README's first command: demo data, a login printed, pages styled (static files served)."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, OPENREM_DATA=str(tmp_path / "data"))
+    env.pop("DATABASE_URL", None)
+    assert subprocess.run([str(BIN / "openrem"), "migrate", "-v0"], env=env, cwd=tmp_path, timeout=120).returncode == 0
+    proc = subprocess.Popen([str(BIN / "openrem"), "demo", "--port", str(port)], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"{base}/login/", timeout=2) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the demo server did not start")
+        with urllib.request.urlopen(f"{base}/static/web/vendor/bootstrap-5.3.3/bootstrap.min.css", timeout=5) as css:
+            assert css.status == 200 and b"Bootstrap" in css.read(400)
+        assert (tmp_path / "data" / "demo-login.txt").read_text().strip()
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    assert "login: admin" in output and f"http://127.0.0.1:{port}/" in output

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(f"\nOpenREM is running at {url}\n  login: {username}\n  password: {password}\n")
         if not options["no_server"]:
-            call_command("runserver", f"127.0.0.1:{options['port']}", "--noreload")
+            # the embedded demo serves its own static files (production puts nginx in front)
+            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False, insecure_serving=True)
 
     def _load_demo_data(self, folder: Path) -> None:
         from openrem.dicom import synth
