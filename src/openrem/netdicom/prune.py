@@ -49,31 +49,36 @@ def prune_studies(studies: Iterable[Study], options: Options) -> tuple[list[Stud
     return unique, removed
 
 
+def _include_exclude(value: str | None, exclude: list[str], include: list[str], what: str,
+                     level: str = "") -> str | None:
+    """Why ``value`` is dropped by the exclude/include term lists, or None when it is kept (or was not
+    returned by the remote, so cannot be filtered)."""
+    if value is None:
+        return None
+    if exclude and matches_any(value, exclude):
+        return f"{what} '{value}' matches an exclude term{level}"
+    if include and not matches_any(value, include):
+        return f"{what} '{value}' matches no include term{level}"
+    return None
+
+
 def _description_filter(study: Study, options: Options) -> None:
-    if study.description is None:  # not returned by the remote: cannot filter
-        return
-    if options.desc_exclude and matches_any(study.description, options.desc_exclude):
-        study.drop(f"study description '{study.description}' matches an exclude term")
-    elif options.desc_include and not matches_any(study.description, options.desc_include):
-        study.drop(f"study description '{study.description}' matches no include term")
+    reason = _include_exclude(study.description, options.desc_exclude, options.desc_include, "study description")
+    if reason:
+        study.drop(reason)
 
 
 def _station_filter_study(study: Study, options: Options) -> None:
-    if study.station_name is None:
-        return
-    if options.station_exclude and matches_any(study.station_name, options.station_exclude):
-        study.drop(f"station name '{study.station_name}' matches an exclude term (study level)")
-    elif options.station_include and not matches_any(study.station_name, options.station_include):
-        study.drop(f"station name '{study.station_name}' matches no include term (study level)")
+    reason = _include_exclude(study.station_name, options.station_exclude, options.station_include,
+                              "station name", " (study level)")
+    if reason:
+        study.drop(reason)
 
 
 def _station_filter_series(series: Series, options: Options) -> None:
-    if series.station_name is None:
-        return
-    if options.station_exclude and matches_any(series.station_name, options.station_exclude):
-        series.drop(f"station name '{series.station_name}' matches an exclude term")
-    elif options.station_include and not matches_any(series.station_name, options.station_include):
-        series.drop(f"station name '{series.station_name}' matches no include term")
+    reason = _include_exclude(series.station_name, options.station_exclude, options.station_include, "station name")
+    if reason:
+        series.drop(reason)
 
 
 def choose_group(modalities: Iterable[str], options: Options) -> str:
