@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -74,3 +75,20 @@ def mismatches(name: str, expected: dict[str, Any], got: dict[str, Any]) -> list
     res = tool.Result()
     tool.compare(expected, got, "", res, tool.acceptor(deviations(), name))
     return list(res.failed)
+
+
+def parsed_report(source: Path | bytes) -> Any:
+    """Parse a file path or DICOM bytes and return the DoseReport, asserting parsing succeeded."""
+    from openrem.dicom.parse import Status, parse_bytes, parse_path
+
+    result = parse_bytes(source) if isinstance(source, bytes) else parse_path(source)
+    assert result.status is Status.PARSED, result.reason
+    assert result.report is not None
+    return result.report
+
+
+def only_event(report: Any) -> Any:
+    """The single projection event of an image-header report."""
+    (tree,) = report.projection_xray_radiation_dose
+    (event,) = tree.events
+    return event

@@ -12,20 +12,14 @@ from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.tag import Tag
 
-from openrem.dicom.parse import Status, parse_bytes, parse_path
 from openrem.dicom.plain import to_plain
-from openrem.dicom.records import DoseReport
-from reference_support import conformance, golden, reference_study
+from reference_support import conformance, golden, parsed_report, reference_study
 
 NAME = "CT-SC-Philips_Brilliance16P.dcm"
 STUDY_UID = "1.3.6.1.4.1.5962.99.1.902245636.1256219246.1495550897412.3.0"
 
 
-def _report(path: Path | bytes) -> DoseReport:
-    result = parse_bytes(path) if isinstance(path, bytes) else parse_path(path)
-    assert result.status is Status.PARSED, result.reason
-    assert result.report is not None
-    return result.report
+_report = parsed_report
 
 
 def test_events_match_reference_by_position(sample: Callable[[str], Path]) -> None:

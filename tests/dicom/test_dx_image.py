@@ -16,10 +16,9 @@ from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.tag import Tag
 
-from openrem.dicom.parse import Status, parse_bytes, parse_path
 from openrem.dicom.plain import to_plain
-from openrem.dicom.records import DoseReport, ProjectionEvent
-from reference_support import mismatches, reference_study
+from openrem.dicom.records import DoseReport
+from reference_support import mismatches, only_event, parsed_report, reference_study
 
 DX_FILES = [
     "DX-Im-Carestream_DR7500-1.dcm",
@@ -41,17 +40,10 @@ def _mismatches(name: str, report: DoseReport) -> list[str]:
     return mismatches(name, expected, got)
 
 
-def _report(path: Path | bytes) -> DoseReport:
-    result = parse_bytes(path) if isinstance(path, bytes) else parse_path(path)
-    assert result.status is Status.PARSED, result.reason
-    assert result.report is not None
-    return result.report
+_report = parsed_report
 
 
-def _event(report: DoseReport) -> ProjectionEvent:
-    (tree,) = report.projection_xray_radiation_dose
-    (event,) = tree.events
-    return event
+_event = only_event
 
 
 @pytest.mark.parametrize("name", DX_FILES)
