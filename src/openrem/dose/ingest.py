@@ -44,6 +44,7 @@ from openrem.dose.models import (
     UniqueEquipment,
 )
 from openrem.dose.patient import IdentifierPolicy, decimal_age, not_patient_indicator, protect
+from openrem.dose.signals import send_study_stored
 from openrem.dose.summary import summarise
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,10 @@ def ingest(report: r.DoseReport, source_name: str | None = None) -> IngestResult
         raise ValueError("a dose object needs a Study Instance UID and a SOP Instance UID")
     with transaction.atomic():
         _lock_study_uid(report.study.study_instance_uid)
-        return _ingest_locked(report, source_name)
+        result = _ingest_locked(report, source_name)
+        if result.action is not Action.ALREADY:
+            transaction.on_commit(lambda: send_study_stored(result.study_pk, result.action.value))
+        return result
 
 
 def _lock_study_uid(uid: str) -> None:
