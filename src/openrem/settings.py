@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "openrem.jobs",
     "openrem.netdicom",
     "openrem.httpimport",
+    "openrem.exports",
     "huey.contrib.djhuey",
 ]
 
@@ -79,6 +80,10 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT", str(DATA_DIR / "static"))
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(DATA_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 LOG_ROOT = os.environ.get("LOG_ROOT", str(DATA_DIR / "logs"))
+
+# XLSX export cell formats (spec: "XLSX date and time settings for exports").
+XLSX_DATE = os.environ.get("XLSX_DATE", "dd/mm/yyyy")
+XLSX_TIME = os.environ.get("XLSX_TIME", "hh:mm:ss")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -5,5 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("export/", include("openrem.exports.urls")),
     path("", include("openrem.web.urls")),
 ]

@@ -79,6 +79,17 @@ MATRIX: dict[str, dict[str, Any]] = {
     "dicom_query_status": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["GET"]},
     "dicom_query_move": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup"}, "methods": ["POST"]},
     "dicom_query_study": {"kwargs": {"pk": 1}, "allowed": {"importqrgroup", "admingroup"}, "methods": ["GET"]},
+    # exports (openrem.exports.views): starting needs exportgroup, a patient-identifier export exportgroup and
+    # pidgroup together (no single group); pk 999999 does not exist (a 404 still counts as allowed)
+    "exports": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
+    "exports_table": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
+    "export_start": {"kwargs": {"modality": "ct", "fmt": "csv"}, "allowed": {"exportgroup"}, "methods": ["POST"]},
+    "export_start_pid": {"kwargs": {"modality": "ct", "fmt": "csv", "variant": "both"}, "allowed": set(),
+                         "methods": ["POST"]},
+    "export_download": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["GET"]},
+    "export_abort": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["POST"]},
+    "export_remove": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["POST"]},
+    "export_delete": {"kwargs": {"pk": 999999}, "allowed": ANY_USER, "methods": ["POST"]},
 }
 
 
