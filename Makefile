@@ -32,9 +32,9 @@ lint: venv
 	PYTHONPATH=src $(BIN)/mypy
 
 unit: venv messages
-	$(BIN)/python -m pytest tests/dicom -p no:django
-	DATABASE_URL=sqlite:///$(CURDIR)/data/test-sqlite.sqlite3 $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/browser
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/browser
+	$(BIN)/python -m pytest tests/dicom tests/skin -p no:django
+	DATABASE_URL=sqlite:///$(CURDIR)/data/test-sqlite.sqlite3 $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/skin --ignore=tests/browser
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest tests --ignore=tests/dicom --ignore=tests/skin --ignore=tests/browser
 
 # Browser tests: headless Chromium (Debian's /usr/bin/chromium) through Playwright, once, on SQLite.
 # Screenshots land in test-artifacts/screenshots/.

@@ -8,7 +8,14 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run a management command: ``openrem import FILE...``, ``openrem dump``, ``openrem migrate``..."""
+    """Run a management command: ``openrem import FILE...``, ``openrem dump``, ``openrem migrate``...
+
+    ``openrem skinmap FILE`` runs without Django or a database (:mod:`openrem.skin.cli`).
+    """
+    if argv is None and len(sys.argv) > 1 and sys.argv[1] == "skinmap":
+        from openrem.skin.cli import main as skinmap
+
+        sys.exit(skinmap(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openrem.settings")
     from django.conf import settings
     from django.core.management import execute_from_command_line
