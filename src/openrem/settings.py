@@ -116,6 +116,8 @@ LOGGING = {
 # Background tasks (huey): Redis when REDIS_HOST is set, else a SQLite file; HUEY_IMMEDIATE=1 runs
 # tasks in-process (unit tests).
 HUEY = huey_settings(os.environ, DATA_DIR)
+# An active task whose worker's heartbeat is older than this counts as dead (docs/tasks.md).
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS") or 120)
 
 # HTTP import (POST /import/orthanc/, docs/orthanc.md): the inbox posted objects are written to, the
 # folders a {"path": ...} post may name (none by default) and the largest accepted object.

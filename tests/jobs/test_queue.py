@@ -51,3 +51,43 @@ def test_history_is_trimmed(tmp_path) -> None:  # type: ignore[no-untyped-def]
     for _ in range(6):
         queue_import(str(bad))
     assert TaskRecord.objects.count() == 3
+
+
+def test_inbox_file_that_fails_is_moved_to_failed_with_its_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    inbox = tmp_path / "dicom_in"
+    inbox.mkdir()
+    bad = inbox / "bad.dcm"
+    bad.write_bytes(b"garbage" * 40)
+    record = queue_import(str(bad), delete_after=True)
+    record.refresh_from_db()
+    assert record.status == TaskRecord.FAILED and "moved to" in record.result
+    assert not bad.exists()
+    assert (inbox / "failed" / "bad.dcm").read_bytes() == b"garbage" * 40
+    assert "unreadable" in (inbox / "failed" / "bad.dcm.reason.txt").read_text()
+
+
+def test_recovery_requeues_dead_workers_tasks_and_orphan_inbox_files(tmp_path, sample) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from openrem.jobs.recovery import recover, worker_id
+
+    inbox = tmp_path / "dicom_in"
+    inbox.mkdir()
+    dead = inbox / "dead.dcm"
+    shutil.copy(sample("CT-RDSR-Siemens-Multi-1.dcm"), dead)
+    orphan = inbox / "orphan.dcm"
+    shutil.copy(sample("DX-Im-Carestream_DRX.dcm"), orphan)
+    host = worker_id().split(":")[0]
+    # a task left active by a worker process that no longer exists, and one of a live worker
+    TaskRecord.objects.create(task_type="import", status=TaskRecord.ACTIVE, path=str(dead), worker=f"{host}:999999999:1",
+                              call={"task": "import", "args": [str(dead), None, True]})
+    alive = TaskRecord.objects.create(task_type="import", status=TaskRecord.ACTIVE, worker=worker_id(), summary="x")
+    # a query task (cannot be re-run) of the dead worker: marked failed
+    query = TaskRecord.objects.create(task_type="query", status=TaskRecord.ACTIVE, worker=f"{host}:999999999:1")
+    result = recover(at_start=True, scan=[inbox], min_age=0)
+    assert len(result.requeued) == 1 and result.failed == [query.pk] and result.inbox_files == [str(orphan)]
+    assert Study.objects.count() == 2  # both files imported (in-process queue)
+    assert list(inbox.iterdir()) == []
+    assert TaskRecord.objects.get(pk=alive.pk).status == TaskRecord.ACTIVE
+    assert "worker running this task stopped" in TaskRecord.objects.get(pk=query.pk).error
+    assert not TaskRecord.objects.filter(status=TaskRecord.QUEUED).exists()

@@ -31,6 +31,13 @@ class TaskRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # recovery (docs/tasks.md, "Stopping and recovery"): how to run the task again, which worker runs
+    # it ("host:pid:start time") and when that worker last said it was alive
+    call = models.JSONField(default=dict, blank=True, help_text="task name and arguments, to re-queue it")
+    path = models.CharField(max_length=1024, blank=True, db_index=True, help_text="the file a single import reads")
+    worker = models.CharField(max_length=128, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="runs started (re-queued after a dead worker)")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

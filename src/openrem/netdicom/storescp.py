@@ -77,10 +77,25 @@ def write_atomic(folder: Path, name: str, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+        _fsync_folder(folder)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return target
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable (POSIX: the directory entry is written by fsync of the folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class StoreSCP:
@@ -115,9 +130,24 @@ class StoreSCP:
         self.inbox.mkdir(parents=True, exist_ok=True)
         for stale in self.inbox.glob(".*.part"):  # left by a crash during a write
             stale.unlink(missing_ok=True)
+        self.recover()
         log.info("Starting store SCP: AET %s, %s:%s, inbox %s", self.aet, self.host, self.port, self.inbox)
         self.server = self.ae.start_server((self.host, self.port), block=block, evt_handlers=self.handlers)
         return self.server
+
+    def recover(self) -> None:
+        """Before listening: queue every inbox file without a live import task (a crash between writing
+        and queueing, or a worker that died after the import), and re-queue tasks of dead workers."""
+        from openrem.jobs.recovery import recover
+
+        try:
+            result = recover(at_start=False, scan=[self.inbox], min_age=0)
+            if result:
+                log.warning("Recovery at start: %s", result.line())
+        except Exception:  # the database or queue may be down: the worker's recovery does it later
+            log.exception("recovery at start failed")
+        finally:
+            connections.close_all()
 
     def stop(self) -> None:
         """Stop listening and end the open associations."""
