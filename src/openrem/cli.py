@@ -20,7 +20,13 @@ def main(argv: list[str] | None = None) -> None:
     from django.conf import settings
     from django.core.management import execute_from_command_line
 
-    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)  # the default SQLite database lives here
+    from openrem.production import UnsafeConfiguration
+
+    try:
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)  # the default SQLite database lives here
+    except UnsafeConfiguration as exc:  # production mode with unsafe settings: say why, no traceback
+        sys.stderr.write(f"{exc}\n")
+        raise SystemExit(2) from None
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] == "import":
         args[1] = "import_dicom"

@@ -14,10 +14,14 @@ import os
 from pathlib import Path
 
 from openrem.config import database_from_env, env_bool, env_list, huey_settings
+from openrem.production import refuse_unsafe, secret_key, tls_settings
 
 DATA_DIR = Path(os.environ.get("OPENREM_DATA", Path.cwd() / "data")).resolve()
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-set-SECRET_KEY-in-production"
+# Production mode (OPENREM_PRODUCTION=1, set by deploy/): unsafe settings stop every entry point
+# (see the end of this file and docs/operations.md).
+PRODUCTION = env_bool("OPENREM_PRODUCTION", False)
+SECRET_KEY = secret_key(os.environ, DATA_DIR, PRODUCTION)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost 127.0.0.1 [::1]").split()
 
@@ -34,7 +38,9 @@ INSTALLED_APPS = [
     "openrem.netdicom",
     "openrem.httpimport",
     "openrem.exports",
+    "openrem.ops",
     "huey.contrib.djhuey",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "openrem.ops.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "openrem.urls"
@@ -75,11 +83,56 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = env_bool("USE_I18N", True)
 USE_TZ = True
 
-STATIC_URL = os.environ.get("STATIC_URL", "/static/")
+# Serving from a sub-folder ("virtual directory", e.g. VIRTUAL_DIRECTORY=dose/ behind nginx): every URL
+# is prefixed, and the static and media URLs follow unless set.
+VIRTUAL_DIRECTORY = os.environ.get("VIRTUAL_DIRECTORY", "").strip().strip("/")
+VIRTUAL_DIRECTORY = f"{VIRTUAL_DIRECTORY}/" if VIRTUAL_DIRECTORY else ""
+STATIC_URL = os.environ.get("STATIC_URL") or f"/{VIRTUAL_DIRECTORY}static/"
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(DATA_DIR / "static"))
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(DATA_DIR / "media"))
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_URL = os.environ.get("MEDIA_URL") or f"/{VIRTUAL_DIRECTORY}media/"
 LOG_ROOT = os.environ.get("LOG_ROOT", str(DATA_DIR / "logs"))
+# Request bodies: the spec's nginx limit is 50 MB; Django refuses larger form fields itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE") or 50 * 1024 * 1024)
+
+# Security: HTTPS directly or behind a TLS-terminating proxy (OPENREM_TLS, SECURE_PROXY_SSL_HEADER,
+# CSRF_TRUSTED_ORIGINS), login throttling (django-axes), password rules, idle session expiry.
+_TLS = tls_settings(os.environ, env_bool)
+CSRF_TRUSTED_ORIGINS: list[str] = _TLS["CSRF_TRUSTED_ORIGINS"]
+SESSION_COOKIE_SECURE: bool = _TLS["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE: bool = _TLS["CSRF_COOKIE_SECURE"]
+SECURE_HSTS_SECONDS: int = _TLS["SECURE_HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = _TLS["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+SECURE_SSL_REDIRECT: bool = _TLS["SECURE_SSL_REDIRECT"]
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = _TLS["SECURE_PROXY_SSL_HEADER"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+AUTHENTICATION_BACKENDS = ["openrem.ops.auth.ThrottledLoginBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT") or 10)
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS") or 0.5)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "ops/locked_out.html"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH") or 10)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sessions end after SESSION_IDLE_MINUTES without a request (default 8 hours), and with the browser.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES") or 480) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy sent with every page (openrem.ops.middleware); CONTENT_SECURITY_POLICY replaces it.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 # XLSX export cell formats (spec: "XLSX date and time settings for exports").
 XLSX_DATE = os.environ.get("XLSX_DATE", "dd/mm/yyyy")
@@ -102,12 +155,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "openrem_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
+                                  "filename": os.path.join(LOG_ROOT, "openrem.log")},
+                 "extractor_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
+                                    "filename": os.path.join(LOG_ROOT, "openrem_extractor.log")},
                  "store_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
                                 "filename": os.path.join(LOG_ROOT, "openrem_store.log")},
                  "qr_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
                              "filename": os.path.join(LOG_ROOT, "openrem_qr.log")}},
     "loggers": {
-        "openrem": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL_EXTRACTOR", LOG_LEVEL)},
+        "openrem": {"handlers": ["console", "openrem_file"], "level": LOG_LEVEL},
+        "openrem.dose": {"handlers": ["extractor_file"], "level": os.environ.get("LOG_LEVEL_EXTRACTOR", LOG_LEVEL)},
+        # every 500 with its traceback (django.request logs unhandled view exceptions at ERROR)
+        "django.request": {"handlers": ["console", "openrem_file"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console", "openrem_file"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["openrem_file"], "level": "WARNING", "propagate": False},
         "openrem.netdicom.store": {"handlers": ["store_file"], "level": os.environ.get("LOG_LEVEL_STORE", LOG_LEVEL)},
         "openrem.netdicom.qr": {"handlers": ["qr_file"], "level": os.environ.get("LOG_LEVEL_QRSCU", LOG_LEVEL)},
     },
@@ -124,3 +186,7 @@ TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS") or 120)
 HTTP_IMPORT_INBOX = os.environ.get("HTTP_IMPORT_INBOX") or str(DATA_DIR / "inbox" / "http")
 HTTP_IMPORT_FOLDERS = env_list("HTTP_IMPORT_FOLDERS", [])
 HTTP_IMPORT_MAX_BYTES = int(os.environ.get("HTTP_IMPORT_MAX_BYTES") or 200 * 1024 * 1024)
+
+if PRODUCTION:
+    refuse_unsafe({"DEBUG": DEBUG, "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": ALLOWED_HOSTS,
+                   "FOLDERS": {"MEDIA_ROOT": MEDIA_ROOT, "STATIC_ROOT": STATIC_ROOT, "LOG_ROOT": LOG_ROOT}})

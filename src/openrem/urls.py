@@ -1,10 +1,16 @@
-"""URL configuration: the web interface at the root, Django admin under /admin/."""
+"""URL configuration: the web interface at the root (or under ``VIRTUAL_DIRECTORY``), Django admin
+under ``admin/``, the health report at ``health``."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+from openrem.ops.health import health
+
+_site: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("export/", include("openrem.exports.urls")),
+    path("health", health, name="health"),
     path("", include("openrem.web.urls")),
 ]
+urlpatterns = [path(settings.VIRTUAL_DIRECTORY, include(_site))] if settings.VIRTUAL_DIRECTORY else _site

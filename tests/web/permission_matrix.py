@@ -19,6 +19,8 @@ ANY_USER = {"viewgroup", "exportgroup", "pidgroup", "importsizegroup", "importqr
 
 MATRIX: dict[str, dict[str, Any]] = {
     "home": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    # monitoring: public, states only (details for signed-in users; openrem.ops.health)
+    "health": {"kwargs": {}, "allowed": {"anonymous", *ANY_USER}, "methods": ["GET"]},
     "login": {"kwargs": {}, "allowed": {"anonymous", *ANY_USER}, "methods": ["GET"]},
     "logout": {"kwargs": {}, "allowed": {"anonymous", *ANY_USER}, "methods": ["POST"], "ends_at_login": True},
     "password_change": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},

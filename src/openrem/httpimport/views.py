@@ -129,11 +129,19 @@ def _receive_body(request: HttpRequest, limit: int) -> Path:
     return path
 
 
-def _accept_body(request: HttpRequest, token: ImportToken) -> JsonResponse:
-    limit = max_bytes()
+def _declared_length(request: HttpRequest) -> int | None:
+    """The request's Content-Length, or None when it is not a non-negative whole number."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
+        return None
+    return declared if declared >= 0 else None
+
+
+def _accept_body(request: HttpRequest, token: ImportToken) -> JsonResponse:
+    limit = max_bytes()
+    declared = _declared_length(request)
+    if declared is None:
         return _error(400, "invalid Content-Length")
     if declared > limit:
         return _error(413, f"the object is larger than the limit of {limit} bytes")
@@ -153,7 +161,10 @@ def _accept_body(request: HttpRequest, token: ImportToken) -> JsonResponse:
 
 
 def _accept_path(request: HttpRequest, token: ImportToken) -> JsonResponse:
-    if int(request.META.get("CONTENT_LENGTH") or 0) > 64 * 1024:
+    declared = _declared_length(request)
+    if declared is None:
+        return _error(400, "invalid Content-Length")
+    if declared > 64 * 1024:
         return _error(413, "JSON body too large")
     try:
         payload: Any = json.loads(request.read(64 * 1024 + 1) or b"null")

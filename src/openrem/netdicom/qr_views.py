@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from openrem.netdicom.models_query import Query, QueryStudy
 from openrem.netdicom.qr_forms import QueryForm
 from openrem.web.access import ADMIN, IMPORT_QR, group_required, in_group, require
+
+MAX_AGE_DAYS = 36500  # "older than" beyond a century means every finished query
 
 qr_required = group_required(IMPORT_QR)
 summary_required = require(lambda user: in_group(user, IMPORT_QR) or in_group(user, ADMIN))
@@ -110,12 +112,14 @@ def query_move(request: HttpRequest, pk: int) -> HttpResponse:
 def query_delete(request: HttpRequest) -> HttpResponse:
     """Delete one query (``pk``) or every finished query older than ``days`` days."""
     if request.POST.get("pk"):
-        deleted, _rows = Query.objects.filter(pk=request.POST["pk"]).exclude(finished=None).delete()
+        if not request.POST["pk"].isdigit():
+            return HttpResponseBadRequest(_("The query to delete is not a valid number."))
+        deleted, _rows = Query.objects.filter(pk=int(request.POST["pk"])).exclude(finished=None).delete()
     else:
         try:
-            days = max(0, int(request.POST.get("days") or 7))
+            days = min(MAX_AGE_DAYS, max(0, int(request.POST.get("days") or 7)))
         except ValueError:
-            days = 7
+            return HttpResponseBadRequest(_("The age in days is not a whole number."))
         cutoff = timezone.now() - dt.timedelta(days=days)
         deleted, _rows = Query.objects.filter(started__lt=cutoff).exclude(finished=None).delete()
     messages.info(request, ngettext("Deleted %(n)d record.", "Deleted %(n)d records.", deleted) % {"n": deleted})
