@@ -5,7 +5,8 @@ Prints, each on a fresh SQLite database in a temporary folder:
   1. wall time to import every sample file of ../shared/dicom (and the median per file kind);
   2. CT RDSR imports per second over 1,000 generated reports (parse + store, files in memory);
   3. image imports: median seconds per image file;
-  4. peak memory of the process.
+  4. generation of 1,000 CT RDSRs in memory (goal: under 10 s);
+  5. peak memory of the process.
 Figures of the older OpenREM on this machine kind are printed beside them as ratios.
 """
 from __future__ import annotations
@@ -101,12 +102,22 @@ def bench_images(count: int = 200) -> None:
               f"{OLD_IMAGE_MEDIAN_S[0]}-{OLD_IMAGE_MEDIAN_S[1]} s: {OLD_IMAGE_MEDIAN_S[0] / med:.0f}x faster or more)")
 
 
+def bench_generation(count: int = 1000, goal_s: float = 10.0) -> None:
+    from openrem.dicom import synth
+
+    seconds, size = synth.benchmark_ct(count)
+    verdict = "met" if seconds < goal_s else "MISSED"
+    print(f"generation of {count} CT RDSRs: {seconds:.2f} s, {size / 1e6:.1f} MB "
+          f"(goal under {goal_s:.0f} s: {verdict})")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         setup(Path(tmp) / "bench.sqlite3")
         bench_samples()
         bench_ct()
         bench_images()
+        bench_generation()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB")
 

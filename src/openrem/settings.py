@@ -10,6 +10,7 @@ OpenREM uses a SQLite database in ``./data`` (or ``$OPENREM_DATA``).
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "openrem.httpimport",
     "openrem.exports",
     "openrem.ops",
+    "openrem.importlog",
     "huey.contrib.djhuey",
     "axes",
 ]
@@ -150,11 +152,16 @@ IGNORE_DEVICE_OBSERVER_UID_FOR_THESE_MODELS = env_list(
 )
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Tracebacks of failed imports ("openrem.tracebacks": the result line gives the reason) and library
+# warnings (pydicom) go to openrem.log only; the console shows one line per message, without
+# traceback (openrem.logformat.ConsoleFormatter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "console": {"()": "openrem.logformat.ConsoleFormatter",
+                               "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "console"},
                  "openrem_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
                                   "filename": os.path.join(LOG_ROOT, "openrem.log")},
                  "extractor_file": {"()": "openrem.netdicom.logfile.StoreLogHandler", "formatter": "plain",
@@ -172,8 +179,12 @@ LOGGING = {
         "axes": {"handlers": ["openrem_file"], "level": "WARNING", "propagate": False},
         "openrem.netdicom.store": {"handlers": ["store_file"], "level": os.environ.get("LOG_LEVEL_STORE", LOG_LEVEL)},
         "openrem.netdicom.qr": {"handlers": ["qr_file"], "level": os.environ.get("LOG_LEVEL_QRSCU", LOG_LEVEL)},
+        "openrem.tracebacks": {"handlers": ["openrem_file"], "level": "WARNING", "propagate": False},
+        "pydicom": {"handlers": ["openrem_file"], "level": "WARNING", "propagate": False},
+        "py.warnings": {"handlers": ["openrem_file"], "level": "WARNING", "propagate": False},
     },
 }
+logging.captureWarnings(True)  # Python warnings (pydicom's reading warnings) -> the py.warnings logger
 
 # Background tasks (huey): Redis when REDIS_HOST is set, else a SQLite file; HUEY_IMMEDIATE=1 runs
 # tasks in-process (unit tests).

@@ -118,7 +118,7 @@ def test_generate_writes_a_mixed_set(modality: str, tmp_path: Path) -> None:
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
 
 
-def test_benchmark_1000_ct_rdsrs() -> None:
-    seconds, size = synth.benchmark_ct(1000)
-    assert size > 1000 * 5000
-    assert seconds < 10.0, f"1000 CT RDSRs took {seconds:.1f} s"
+def test_generated_ct_rdsrs_have_full_size() -> None:
+    """Correctness part of the generation benchmark (the timing goal lives in benchmarks/run.py)."""
+    _seconds, size = synth.benchmark_ct(100)
+    assert size > 100 * 5000

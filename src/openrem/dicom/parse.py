@@ -23,6 +23,8 @@ from openrem.dicom.records import DoseReport
 from openrem.dicom.srtree import ContentItem
 
 log = logging.getLogger(__name__)
+trace = logging.getLogger("openrem.tracebacks")
+"""Unexpected exceptions of one object, with their traceback: the log file only (see settings)."""
 
 
 class Status(StrEnum):
@@ -107,22 +109,77 @@ def _load_parsers() -> None:
     _loaded = True  # only now: another thread must not see it before the registrations are done
 
 
+MAX_SR_DEPTH = 50
+"""Deepest SR content nesting read (levels below the root). The dose templates of PS3.16 nest
+fewer than 10 levels; deeper documents are refused with a clear reason, never read recursively
+without a bound."""
+
+TOO_DEEP = f"SR content nested deeper than {MAX_SR_DEPTH} levels (the most this reader accepts)"
+REASON_MAX = 300
+
+
+def sr_depth(root: ContentItem) -> int:
+    """Nesting depth of ``root``'s content (0 for no children), computed without recursion."""
+    deepest = 0
+    stack = [(child, 1) for child in root.children]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_SR_DEPTH:
+            stack.extend((child, depth + 1) for child in item.children)
+    return deepest
+
+
 def read_dataset(data: bytes) -> tuple[Dataset, ContentItem | None]:
-    """Read bytes into a header dataset and SR content tree; raises on unreadable input."""
+    """Read bytes into a header dataset and SR content tree; raises on unreadable input.
+
+    Content nested deeper than :data:`MAX_SR_DEPTH` raises :class:`RawParseError`, whether the
+    reader got that far or ran out of stack on the way (``RecursionError``)."""
     if len(data) < 132 and not data[:4].isascii():
         raise InvalidDicomError("too short to be a DICOM file")
-    ds, root = srtree.read_file(data)
+    try:
+        ds, root = srtree.read_file(data)
+    except RecursionError:
+        raise RawParseError(TOO_DEEP) from None
     if "SOPClassUID" not in ds:
         raise InvalidDicomError("no SOP Class UID: not a DICOM object")
+    if root is not None and sr_depth(root) > MAX_SR_DEPTH:
+        raise RawParseError(TOO_DEEP)
     return ds, root
 
 
+def describe_exception(exc: BaseException) -> str:
+    """One line naming an unexpected exception, for a result line (the traceback goes to the log)."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= REASON_MAX else text[:REASON_MAX] + "..."
+    name = type(exc).__name__
+    if name == "error":  # struct.error, zlib.error...: name the module
+        name = f"{type(exc).__module__}.error"
+    return f"{name}: {text}" if text else name
+
+
 def parse_bytes(data: bytes) -> ParseResult:
-    """Classify and parse one DICOM object held in memory."""
+    """Classify and parse one DICOM object held in memory; never raises for bad input.
+
+    Whatever goes wrong while reading, classifying or parsing this object becomes a result with a
+    one-line reason; unexpected exceptions are logged with their traceback (log file only)."""
     try:
         ds, root = read_dataset(data)
     except (InvalidDicomError, RawParseError, EOFError, ValueError, KeyError, IndexError, OSError) as exc:
-        return ParseResult(Status.UNREADABLE, reason=f"unreadable DICOM: {exc}".strip())
+        return ParseResult(Status.UNREADABLE, reason=f"unreadable DICOM: {exc}".strip()[:REASON_MAX])
+    except Exception as exc:  # struct.error, pydicom's BytesLengthException, NotImplementedError...
+        trace.warning("reading a DICOM object failed: %s", describe_exception(exc), exc_info=True)
+        return ParseResult(Status.UNREADABLE, reason=f"unreadable DICOM: {describe_exception(exc)}")
+    try:
+        return _classify_and_parse(ds, root)
+    except RecursionError:
+        return ParseResult(Status.UNREADABLE, reason=f"unreadable DICOM: {TOO_DEEP}")
+    except Exception as exc:  # an element whose value cannot be decoded (wrong VR, wrong length)
+        trace.warning("classifying a DICOM object failed: %s", describe_exception(exc), exc_info=True)
+        return ParseResult(Status.ERROR, reason=f"unreadable element: {describe_exception(exc)}")
+
+
+def _classify_and_parse(ds: Dataset, root: ContentItem | None) -> ParseResult:
     sop_uid = str(ds.get("SOPInstanceUID", "") or "").strip() or None
     study_uid = str(ds.get("StudyInstanceUID", "") or "").strip() or None
     kind, why = classify(ds, root)
@@ -141,8 +198,8 @@ def parse_bytes(data: bytes) -> ParseResult:
         return ParseResult(Status.ERROR, kind, reason=str(exc), sop_instance_uid=sop_uid,
                            study_instance_uid=study_uid)
     except Exception as exc:  # a parser bug or input no rule foresaw: report, never crash the caller
-        log.exception("parser %s failed", kind)
-        return ParseResult(Status.ERROR, kind, reason=f"{why}: {type(exc).__name__}: {exc}",
+        trace.warning("parser %s failed: %s", kind, describe_exception(exc), exc_info=True)
+        return ParseResult(Status.ERROR, kind, reason=f"{why}: {describe_exception(exc)}",
                            sop_instance_uid=sop_uid, study_instance_uid=study_uid)
     return ParseResult(Status.PARSED, kind, report=report, reason=why, sop_instance_uid=sop_uid,
                        study_instance_uid=study_uid)

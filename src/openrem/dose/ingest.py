@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from openrem.dicom import plausible
 from openrem.dicom import records as r
 from openrem.dicom.values import combine
 from openrem.dose import merge, treeio
@@ -70,6 +71,7 @@ class IngestResult:
     action: Action
     study_pk: int
     detail: str
+    warnings: tuple[str, ...] = ()
 
 
 def ingest(report: r.DoseReport, source_name: str | None = None) -> IngestResult:
@@ -80,9 +82,10 @@ def ingest(report: r.DoseReport, source_name: str | None = None) -> IngestResult
     """
     if not report.study.study_instance_uid or not report.study.sop_instance_uid:
         raise ValueError("a dose object needs a Study Instance UID and a SOP Instance UID")
+    report = plausible.check(report)  # non-finite, negative, out-of-range values -> null with a warning
     with transaction.atomic():
         _lock_study_uid(report.study.study_instance_uid)
-        result = _ingest_locked(report, source_name)
+        result = replace(_ingest_locked(report, source_name), warnings=report.warnings)
         if result.action is not Action.ALREADY:
             transaction.on_commit(lambda: send_study_stored(result.study_pk, result.action.value))
         return result

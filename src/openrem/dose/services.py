@@ -9,13 +9,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from django.db import DatabaseError
-
-from openrem.dicom.parse import ParseResult, Status, parse_path
+from openrem.dicom.parse import ParseResult, Status, describe_exception, parse_path
 from openrem.dose.ingest import IngestResult, ingest
 from openrem.dose.models import DicomDeleteSettings
+from openrem.importlog.record import record_failure
 
 log = logging.getLogger("openrem.import")
+trace = logging.getLogger("openrem.tracebacks")  # the log file only: the result line says what failed
 
 KIND_GROUPS = {
     "sr": {"ct_rdsr", "projection_rdsr", "rrdsr", "varic_esr"},
@@ -58,8 +58,28 @@ def expand_paths(items: Iterable[str]) -> Iterator[Path]:
 
 
 def import_file(path: str | Path, kinds: set[str] | None = None) -> FileOutcome:
-    """Parse and store one file; never raises for bad input (the outcome says what went wrong)."""
+    """Parse and store one file; never raises for bad input (the outcome says what went wrong).
+
+    Whatever goes wrong inside this file's read, parse or store becomes its "error" outcome with a
+    one-line reason and a failed-import entry; the traceback goes to the log file only, so a batch
+    or a background task goes on with the next file."""
     name = str(path)
+    try:
+        outcome = _import_file(name, kinds)
+    except Exception as exc:  # noqa: BLE001 - one file never stops the others
+        trace.warning("importing %s failed: %s", name, short_reason(exc), exc_info=True)
+        outcome = FileOutcome(name, "error", short_reason(exc))
+    if outcome.failed:
+        record_failure(outcome.path, outcome.detail)
+    return outcome
+
+
+def short_reason(exc: BaseException) -> str:
+    """``"ExceptionName: message"`` on one line (shortened), for a result line."""
+    return describe_exception(exc)
+
+
+def _import_file(name: str, kinds: set[str] | None) -> FileOutcome:
     if not os.path.isfile(name):
         return FileOutcome(name, "error", "no such file")
     parsed: ParseResult = parse_path(name)
@@ -73,10 +93,10 @@ def import_file(path: str | Path, kinds: set[str] | None = None) -> FileOutcome:
         return FileOutcome(name, "skipped", f"{parsed.reason}: not handled by this importer")
     try:
         result: IngestResult = ingest(parsed.report, source_name=os.path.basename(name))
-    except (DatabaseError, ValueError) as exc:
-        log.exception("storing %s failed", name)
-        return FileOutcome(name, "error", f"not stored: {type(exc).__name__}: {exc}")
-    warnings = parsed.report.warnings
+    except Exception as exc:  # noqa: BLE001 - DatabaseError, OverflowError, ...: nothing is stored
+        trace.warning("storing %s failed: %s", name, short_reason(exc), exc_info=True)
+        return FileOutcome(name, "error", f"not stored: {short_reason(exc)}")
+    warnings = result.warnings
     detail = result.detail + (f"; {len(warnings)} warning(s): {'; '.join(warnings[:3])}" if warnings else "")
     return _maybe_delete(FileOutcome(name, str(result.action), detail, result.study_pk), parsed.report.kind)
 

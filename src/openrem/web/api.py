@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from openrem.dose.models import Study
+from openrem.jsonsafe import STRICT, finite
 from openrem.modalities.base import Modality
 from openrem.modalities.registry import MODALITIES, for_modality_type
 from openrem.web import api_serialize as ser
@@ -60,7 +61,7 @@ def _modality(slug: str) -> Modality | None:
 def modalities(request: HttpRequest) -> HttpResponse:
     """The modality registry: slugs, labels, filters (kinds, units, choices), columns with units."""
     data = [ser.modality_json(m, visible_filters(m, request.user)) for m in MODALITIES.values()]
-    return JsonResponse({"modalities": data, "page_sizes": list(PAGE_SIZES)})
+    return JsonResponse(finite({"modalities": data, "page_sizes": list(PAGE_SIZES)}), json_dumps_params=STRICT)
 
 
 def _page_number(raw: str | None) -> int | None:
@@ -96,7 +97,8 @@ def study_list(request: HttpRequest, slug: str) -> HttpResponse:
         show_pid = in_group(request.user, PID)
         start = (page - 1) * per_page
         rows = [ser.study_row(s, fields, show_pid) for s in studies[start:start + per_page]]
-    return JsonResponse({"count": count, "page": page, "pages": pages, "per_page": per_page, "results": rows})
+    return JsonResponse(finite({"count": count, "page": page, "pages": pages, "per_page": per_page, "results": rows}),
+                        json_dumps_params=STRICT)
 
 
 @api_endpoint
@@ -115,7 +117,8 @@ def study_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         other_modality = for_modality_type(other.modality_type)
         related.append({"pk": other.pk, "modality_type": other.modality_type,
                         "slug": other_modality.slug if other_modality else None})
-    return JsonResponse(ser.study_detail(study, in_group(request.user, PID), related))
+    return JsonResponse(finite(ser.study_detail(study, in_group(request.user, PID), related)),
+                        json_dumps_params=STRICT)
 
 
 @api_endpoint

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from openrem.dose.equipment import IDENTITY_FIELDS
 from openrem.dose.models import MergeOnDeviceObserverUIDSettings, Study, UniqueEquipment
 from openrem.dose.reprocess import DUAL, resort_dual, set_user_modality
+from openrem.importlog.models import FailedImport
 from openrem.modalities.registry import MODALITIES, for_modality_type
 from openrem.web.access import admin_required, viewer_required
 from openrem.web.forms import KEEP, NONE, EquipmentEditForm, ObserverUIDForm
@@ -223,13 +224,19 @@ def _failed_groups() -> list[dict[str, Any]]:
 
 @viewer_required
 def failed_imports(request: HttpRequest) -> HttpResponse:
-    """Studies without a listed modality type or without a display name, per category."""
-    return render(request, "web/config/failed_imports.html", base_context(request, groups=_failed_groups()))
+    """Files that could not be imported, and studies without a listed modality type or without a
+    display name, per category."""
+    files = FailedImport.objects.all()
+    return render(request, "web/config/failed_imports.html", base_context(
+        request, groups=_failed_groups(), files=list(files[:100]), files_count=files.count()))
 
 
 @admin_required
 def failed_delete(request: HttpRequest, kind: str) -> HttpResponse:
-    """GET: confirmation; POST: delete every study of one failed-import category."""
+    """GET: confirmation; POST: delete every study of one failed-import category (``files``: clear
+    the list of files that could not be imported)."""
+    if kind == "files":
+        return _clear_failed_files(request)
     qs = failed_queryset(kind)
     if request.method == "POST":
         with transaction.atomic():
@@ -241,3 +248,18 @@ def failed_delete(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "web/config/confirm_delete.html", base_context(
         request, title=_("Delete these failed imports?"), count=qs.count(), hidden={}, also="",
         cancel=reverse("config_failed_imports")))
+
+
+def _clear_failed_files(request: HttpRequest) -> HttpResponse:
+    entries = FailedImport.objects.all()
+    if request.method == "POST":
+        count, _deleted = entries.delete()
+        audit.info("user %s cleared %d failed-import entries", user_name(request), count)
+        messages.success(request, ngettext("Removed %(n)d entry.", "Removed %(n)d entries.", count) % {"n": count})
+        return redirect("config_failed_imports")
+    count = entries.count()
+    also = ngettext("%(n)d entry will be removed; the files themselves are not touched.",
+                    "%(n)d entries will be removed; the files themselves are not touched.", count) % {"n": count}
+    return render(request, "web/config/confirm_delete.html", base_context(
+        request, title=_("Clear the list of files that could not be imported?"), count=None, hidden={},
+        also=also, cancel=reverse("config_failed_imports")))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from openrem import jsonsafe
+from openrem.dicom import plausible
 from openrem.dicom.parse import Status, parse_path
 from openrem.dicom.plain import to_plain
 
@@ -23,9 +25,13 @@ class Command(BaseCommand):
         if options["file"]:
             result = parse_path(options["file"])
             body: dict[str, Any] = {"status": str(result.status), "kind": result.kind, "reason": result.reason}
-            if result.report is not None:
-                body["record"] = to_plain(result.report, codes=options["codes"])
-            self.stdout.write(json.dumps(body, indent=1, ensure_ascii=False))
+            if result.report is not None:  # as it would be stored: implausible values null, with warnings
+                try:
+                    body["record"] = to_plain(plausible.check(result.report), codes=options["codes"])
+                except plausible.ImplausibleReport as exc:
+                    body.update(status=str(Status.ERROR), reason=str(exc))
+                    result = replace(result, status=Status.ERROR, reason=str(exc))
+            self.stdout.write(jsonsafe.dumps(body, indent=1, ensure_ascii=False))
             if result.status in (Status.ERROR, Status.UNREADABLE):
                 raise CommandError(result.reason)
             return
@@ -33,4 +39,4 @@ class Command(BaseCommand):
             raise CommandError("give a FILE, or --format reference for the stored studies")
         from openrem.dose.reference import dump_reference
 
-        self.stdout.write(json.dumps(dump_reference(), indent=1, ensure_ascii=False))
+        self.stdout.write(jsonsafe.dumps(dump_reference(), indent=1, ensure_ascii=False))
