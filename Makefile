@@ -8,7 +8,7 @@ SHARED ?= $(abspath ../shared)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/openrem
 DEMO_PORT ?= 8000
 
-.PHONY: demo test venv messages lint unit browser conformance
+.PHONY: demo test venv messages lint unit browser conformance wheelhouse
 
 $(BIN)/openrem: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,10 @@ conformance: venv
 	OPENREM_SHARED=$(SHARED) $(BIN)/python tools/run_conformance.py
 
 test: lint unit browser conformance
+
+# Offline installation: every wheel OpenREM needs (and OpenREM itself) in ./wheelhouse; copy the folder to
+# the server and run: pip install --no-index --find-links=wheelhouse openrem (docs/install-linux.md).
+wheelhouse: venv
+	rm -rf wheelhouse
+	$(BIN)/pip wheel -q --wheel-dir wheelhouse .
+	@ls wheelhouse | wc -l | xargs echo "wheels in ./wheelhouse:"
