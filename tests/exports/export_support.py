@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,15 @@ def read_xlsx(path: str | Path) -> dict[str, list[dict[str, Any]]]:
     """Sheet name -> rows (header -> value) of an XLSX export, read with openpyxl."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path)  # the test files are small
+    book = load_workbook(path, read_only=True)
     out: dict[str, list[dict[str, Any]]] = {}
     for ws in book.worksheets:
+        ws.reset_dimensions()  # read every row whatever size the writer recorded
         rows = list(ws.iter_rows(values_only=True))
         if ws.title == "Summary":
             out[ws.title] = [{"row": r} for r in rows]
             continue
         header = rows[0] if rows else ()
-        out[ws.title] = [dict(zip(header, r, strict=False)) for r in rows[1:]]
+        out[ws.title] = [dict(zip_longest(header, r)) for r in rows[1:]]  # short rows: trailing empty cells
+    book.close()
     return out

@@ -88,6 +88,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "export_start": {"kwargs": {"modality": "ct", "fmt": "csv"}, "allowed": {"exportgroup"}, "methods": ["POST"]},
     "export_start_pid": {"kwargs": {"modality": "ct", "fmt": "csv", "variant": "both"}, "allowed": set(),
                          "methods": ["POST"]},
+    "export_openskin": {"kwargs": {"pk": "<study>"}, "allowed": {"exportgroup"}, "methods": ["POST"]},
     "export_download": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["GET"]},
     "export_abort": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["POST"]},
     "export_remove": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["POST"]},

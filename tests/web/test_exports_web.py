@@ -157,3 +157,24 @@ def test_abort_and_remove(studies: dict[str, int]) -> None:
     second.refresh_from_db()
     assert second.task.status == TaskRecord.TERMINATED and not second.file
     assert not any(os.scandir(settings.MEDIA_ROOT)) if os.path.isdir(settings.MEDIA_ROOT) else True
+
+
+def test_openskin_from_the_study_page(studies: dict[str, int], django_capture_on_commit_callbacks: Any) -> None:
+    client = _client(_user("exportgroup"))
+    page = client.get(reverse("study_detail", args=["rf", studies["rf"]]))
+    assert reverse("export_openskin", args=[studies["rf"]]).encode() in page.content
+    _start(client, django_capture_on_commit_callbacks, reverse("export_openskin", args=[studies["rf"]]))
+    export = ExportFile.objects.get()
+    assert export.task.status == TaskRecord.COMPLETE, export.task.error
+    rows = _rows(client.get(reverse("export_download", args=[export.pk])))
+    assert len(rows) == 2 and rows[1][0] == "Anon"
+
+
+def test_export_menus(studies: dict[str, int]) -> None:
+    viewer = _client(_user("viewgroup"))
+    assert b"export-menu" not in viewer.get(reverse("study_list", args=["mg"])).content
+    exporter = _client(_user("exportgroup"))
+    mg = exporter.get(reverse("study_list", args=["mg"])).content
+    assert b'data-format="nhsbsp"' in mg and b'data-format="csv-both"' not in mg
+    dx = _client(_user("exportgroup", "pidgroup")).get(reverse("study_list", args=["dx"])).content
+    assert b'data-format="phe2019exam"' in dx and b'data-format="xlsx-both"' in dx

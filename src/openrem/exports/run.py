@@ -86,6 +86,11 @@ def run_export(modality: str, fmt: str, filters: Mapping[str, Any], user: Any, p
     if not form.is_valid():
         errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         raise ExportError(f"invalid filter: {errors}")
+    if filters.get("study"):  # one study by its pk (the openSkin export of a study's page)
+        try:
+            qs = qs.filter(pk=int(str(filters["study"])))
+        except ValueError as exc:
+            raise ExportError("invalid filter: study must be a study number") from exc
     total = qs.count()
     if total == 0:
         raise ExportError("No studies match the filter: nothing was exported.")

@@ -69,6 +69,15 @@ def start_pid(request: HttpRequest, modality: str, fmt: str, variant: str) -> Ht
     return _start(request, modality, fmt, variant)
 
 
+@require_POST
+@export_required
+def start_openskin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the openSkin CSV of one fluoroscopy study (from its detail page)."""
+    queue_export("rf", "openskin", {"study": str(pk)}, request.user)
+    messages.info(request, _("The export has been queued."))
+    return redirect("exports")
+
+
 def _sections(user: Any) -> dict[str, list[ExportFile]]:
     exports = list(visible_exports(user)[:300])
     out: dict[str, list[ExportFile]] = {"queued": [], "active": [], "failed": [], "complete": []}
