@@ -169,3 +169,16 @@ def test_write_failure_returns_a_failure_status(scp: StoreSCP, sample: Callable[
 def test_echo(scp: StoreSCP) -> None:
     assert echo("127.0.0.1", scp.port, SCP_AET).status == "alive"
     assert echo("127.0.0.1", free_port(), SCP_AET, timeout=2).status == "association failed"
+
+
+def test_only_the_configured_called_ae_titles_are_answered(tmp_path: Path, sample: Callable[[str], Path]) -> None:
+    server = StoreSCP(SCP_AET, free_port(), "127.0.0.1", root=tmp_path, config_ttl=0, other_aets=["ALIASAE"])
+    server.start()
+    try:
+        assert echo("127.0.0.1", server.port, SCP_AET).status == "alive"
+        assert echo("127.0.0.1", server.port, "ALIASAE").status == "alive"
+        wrong = echo("127.0.0.1", server.port, "WRONGAE")
+        assert wrong.status == "rejected: Called AE title not recognised", wrong
+        assert not wrong.alive
+    finally:
+        server.stop()

@@ -59,6 +59,10 @@ def test_viewer_sees_nodes_and_live_status(viewer: Client, running: StoreSCP) ->
     assert "Live" in page and "PACS" in page and "localhost" in page and "dicom_store_add" not in page
     assert "/dicom/store/add/" not in page
     assert viewer.get(f"/dicom/store/{alive.pk}/status/").json()["status"] == "alive"
+    # a node whose AE title differs from the running SCP's: the SCP rejects the association
+    wrong = StoreNode.objects.create(name="Wrong AET", aet="OTHERAET", host="127.0.0.1", port=running.port)
+    status = viewer.get(f"/dicom/store/{wrong.pk}/status/").json()
+    assert status["status"] == "rejected: Called AE title not recognised" and not status["alive"]
     assert viewer.get(f"/dicom/remote/{dead.pk}/status/").json()["status"] == "association failed"
     assert viewer.post("/dicom/store/add/", {}).status_code == 403
 

@@ -16,6 +16,9 @@ class StoreNode(models.Model):
     aet = models.CharField("AE title", max_length=16, validators=[AE_TITLE])
     host = models.CharField(max_length=255, default="127.0.0.1", help_text="address the SCP listens on")
     port = models.PositiveIntegerField(validators=PORT)
+    other_aets = models.CharField(
+        "other AE titles", max_length=255, blank=True,
+        help_text="further called AE titles this store answers to, comma separated (others are rejected)")
     enabled = models.BooleanField(default=True)
 
     class Meta:
@@ -23,6 +26,11 @@ class StoreNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.aet}@{self.host}:{self.port})"
+
+    @property
+    def called_aets(self) -> list[str]:
+        """Every called AE title the SCP answers to: its AE title, then the others."""
+        return [self.aet, *(t.strip() for t in self.other_aets.split(",") if t.strip())]
 
 
 class RemoteNode(models.Model):
@@ -36,6 +44,15 @@ class RemoteNode(models.Model):
     hostname = models.CharField(max_length=255, blank=True)
     use_modality_tag = models.BooleanField(
         default=False, help_text="also send Modality in the study-level query (some PACS need it)")
+    association_timeout_s = models.PositiveIntegerField(
+        "association timeout (s)", default=30, validators=[MinValueValidator(1)],
+        help_text="seconds to connect and to wait for the association answer")
+    find_timeout_s = models.PositiveIntegerField(
+        "C-FIND timeout (s)", default=60, validators=[MinValueValidator(1)],
+        help_text="seconds to wait for each C-FIND response")
+    move_timeout_s = models.PositiveIntegerField(
+        "C-MOVE timeout (s)", default=600, validators=[MinValueValidator(1)],
+        help_text="seconds to wait for each C-MOVE response (the remote sends objects meanwhile)")
     enabled = models.BooleanField(default=True)
 
     class Meta:

@@ -83,6 +83,14 @@ class QuerySeries(models.Model):
     image_level_move = models.BooleanField(default=False)
     kept = models.BooleanField(default=True)
     reason = models.TextField(blank=True)
+    # C-MOVE sub-operations of this series (PS3.4 C.4.2.1.4: completed, failed, warning) and the SOP
+    # instances the remote reported as failed (Failed SOP Instance UID List)
+    moved = models.BooleanField(default=False)
+    move_completed = models.PositiveIntegerField(default=0)
+    move_failed = models.PositiveIntegerField(default=0)
+    move_warning = models.PositiveIntegerField(default=0)
+    move_failed_sops = models.TextField(blank=True, help_text="failed SOP instance UIDs, one a line")
+    move_error = models.TextField(blank=True)
 
     class Meta:
         app_label = "netdicom"

@@ -105,8 +105,10 @@ class StoreSCP:
     """
 
     def __init__(self, aet: str, port: int, host: str = "0.0.0.0", *, root: Path | None = None,
-                 config_ttl: float = 10.0, config: FilterConfig | None = None) -> None:
+                 config_ttl: float = 10.0, config: FilterConfig | None = None,
+                 other_aets: list[str] | tuple[str, ...] = ()) -> None:
         self.aet, self.host, self.port = aet, host, port
+        self.called_aets = {aet.strip(), *(t.strip() for t in other_aets if t.strip())}
         root = Path(root) if root is not None else data_dir()
         self.inbox = root / "dicom_in"
         self.physics_root = root / "physics"
@@ -123,7 +125,8 @@ class StoreSCP:
     def handlers(self) -> list[Any]:
         """The pynetdicom event handlers."""
         return [(evt.EVT_C_STORE, self.handle_store), (evt.EVT_C_ECHO, self.handle_echo),
-                (evt.EVT_ACCEPTED, self._on_accepted), (evt.EVT_ABORTED, self._on_aborted)]
+                (evt.EVT_REQUESTED, self._on_requested), (evt.EVT_ACCEPTED, self._on_accepted),
+                (evt.EVT_ABORTED, self._on_aborted)]
 
     def start(self, block: bool = False) -> Any:
         """Listen on (host, port). Non-blocking: returns the server (stop it with :meth:`stop`)."""
@@ -131,7 +134,8 @@ class StoreSCP:
         for stale in self.inbox.glob(".*.part"):  # left by a crash during a write
             stale.unlink(missing_ok=True)
         self.recover()
-        log.info("Starting store SCP: AET %s, %s:%s, inbox %s", self.aet, self.host, self.port, self.inbox)
+        log.info("Starting store SCP: AET %s, %s:%s, inbox %s", " / ".join(sorted(self.called_aets)), self.host,
+                 self.port, self.inbox)
         self.server = self.ae.start_server((self.host, self.port), block=block, evt_handlers=self.handlers)
         return self.server
 
@@ -168,6 +172,16 @@ class StoreSCP:
                 self._config = FilterConfig.from_settings(ReceiveFilterSettings.get())
                 self._config_read = now
             return self._config
+
+    def _on_requested(self, event: Any) -> None:
+        """A-ASSOCIATE-RQ: reject a called AE title that is not ours (PS3.8 9.3.4: rejected-permanent,
+        service-user, "called-AE-title-not-recognized"), so a misconfigured sender sees its mistake."""
+        called = str(event.assoc.requestor.primitive.called_ae_title).strip()
+        if called not in self.called_aets:
+            log.warning("Association from %s (%s) rejected: called AE title %r is not %s", _calling_rq(event),
+                        event.assoc.requestor.address, called, " or ".join(sorted(self.called_aets)))
+            event.assoc.acse.send_reject(0x01, 0x01, 0x07)
+            event.assoc.kill()
 
     def _on_accepted(self, event: Any) -> None:
         log.info("Association accepted from %s (%s)", _calling(event), event.assoc.requestor.address)
@@ -239,6 +253,14 @@ class StoreSCP:
             return OUT_OF_RESOURCES
         log.info("File %s written, import task %s queued", path, record.pk)
         return SUCCESS
+
+
+def _calling_rq(event: Any) -> str:
+    """The calling AE title of an association request."""
+    try:
+        return str(event.assoc.requestor.primitive.calling_ae_title).strip() or "unknown"
+    except AttributeError:
+        return "unknown"
 
 
 def _calling(event: Any) -> str:

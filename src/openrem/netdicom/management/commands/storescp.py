@@ -19,10 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("--aet", help="AE title (with --port)")
         parser.add_argument("--port", type=int, help="port to listen on (with --aet)")
         parser.add_argument("--host", default=None, help="address to listen on (default: the node's, or 0.0.0.0)")
+        parser.add_argument("--also-aet", action="append", default=[], metavar="AET",
+                            help="a further called AE title to answer to (repeatable; others are rejected)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        aet, port, host = self._target(options)
-        scp = StoreSCP(aet, port, host)
+        aet, port, host, others = self._target(options)
+        for title in others:
+            try:
+                AE_TITLE(title)
+            except Exception as exc:
+                raise CommandError(f"invalid AE title {title!r}") from exc
+        scp = StoreSCP(aet, port, host, other_aets=others)
         self.stdout.write(f"Store SCP {aet} listening on {host}:{port}, inbox {scp.inbox} (Ctrl-C to stop)")
         try:
             scp.start(block=True)
@@ -31,13 +38,13 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot listen on {host}:{port}: {exc}") from exc
 
-    def _target(self, options: dict[str, Any]) -> tuple[str, int, str]:
+    def _target(self, options: dict[str, Any]) -> tuple[str, int, str, list[str]]:
         if options["node"]:
             node = StoreNode.objects.filter(name=options["node"]).first()
             if node is None:
                 names = ", ".join(StoreNode.objects.values_list("name", flat=True)) or "none configured"
                 raise CommandError(f"no store node named {options['node']!r} ({names})")
-            return node.aet, node.port, options["host"] or node.host
+            return node.aet, node.port, options["host"] or node.host, [*node.called_aets[1:], *options["also_aet"]]
         if not options["aet"] or not options["port"]:
             raise CommandError("give --node NAME, or --aet AET and --port N")
         try:
@@ -46,4 +53,4 @@ class Command(BaseCommand):
             raise CommandError(f"invalid AE title {options['aet']!r}") from exc
         if not 1 <= options["port"] <= 65535:
             raise CommandError("the port is 1 to 65535")
-        return options["aet"], options["port"], options["host"] or "0.0.0.0"
+        return options["aet"], options["port"], options["host"] or "0.0.0.0", list(options["also_aet"])
