@@ -17,6 +17,7 @@ from openrem.netdicom.echo import echo  # noqa: E402
 def test_closed_port_is_association_failed() -> None:
     result = echo("127.0.0.1", free_port(), "NOBODY", timeout=2)
     assert result.status == "association failed" and not result.alive
+    assert "connection refused" in result.detail, result.detail
 
 
 def test_wrong_called_ae_title_is_rejected() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
-from pynetdicom import AE, evt
-from pynetdicom.pdu_primitives import A_ASSOCIATE
+from pynetdicom import AE
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
+
+from openrem.netdicom.association import REJECTED, AssociationError, associate
 
 log = logging.getLogger("openrem.netdicom.store")
 
@@ -31,21 +31,17 @@ class EchoResult:
 
 
 def echo(host: str, port: int, aet: str, our_aet: str = "OPENREMECHO", timeout: float = 5.0) -> EchoResult:
-    """Associate with ``aet`` at ``host:port`` as ``our_aet`` and send one C-ECHO."""
+    """Associate with ``aet`` at ``host:port`` as ``our_aet`` and send one C-ECHO. ``detail`` of a failed
+    association says "connection refused", "timeout" or "aborted" (:mod:`openrem.netdicom.association`)."""
     ae = AE(ae_title=our_aet)
     ae.add_requested_context(Verification)
-    ae.acse_timeout = ae.network_timeout = ae.dimse_timeout = timeout
-    ae.connection_timeout = timeout
-    received: list[Any] = []
-    handlers: list[Any] = [(evt.EVT_ACSE_RECV, lambda event: received.append(event.primitive))]
+    ae.network_timeout = ae.dimse_timeout = timeout
     try:
-        assoc = ae.associate(host, int(port), ae_title=aet, evt_handlers=handlers)
-    except (OSError, ValueError) as exc:
-        return EchoResult(ASSOCIATION_FAILED, str(exc))
-    if assoc.is_rejected:
-        return EchoResult(f"rejected: {_rejection(received)}")
-    if not assoc.is_established:
-        return EchoResult(ASSOCIATION_FAILED, "aborted" if assoc.is_aborted else "no association")
+        assoc, _watch = associate(ae, host, int(port), aet, timeout)
+    except AssociationError as exc:
+        if exc.kind == REJECTED:
+            return EchoResult(f"rejected: {str(exc).split(' rejected: ', 1)[-1]}")
+        return EchoResult(ASSOCIATION_FAILED, f"{exc.kind}: {exc}" if exc.kind not in str(exc) else str(exc))
     try:
         status = assoc.send_c_echo()
     finally:
@@ -54,11 +50,3 @@ def echo(host: str, port: int, aet: str, our_aet: str = "OPENREMECHO", timeout: 
     if code == 0x0000:
         return EchoResult(ALIVE)
     return EchoResult(ECHO_FAILED, "no response" if code is None else f"status 0x{int(code):04X}")
-
-
-def _rejection(received: list[Any]) -> str:
-    """A readable rejection reason from the A-ASSOCIATE-RJ primitive received."""
-    for primitive in received:
-        if isinstance(primitive, A_ASSOCIATE) and primitive.result in (0x01, 0x02):
-            return str(primitive.reason_str)
-    return "association rejected"

@@ -96,7 +96,7 @@ class RemoteNodeForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         for name in TIMEOUTS:
             if data.get(name) in (None, ""):
-                data[name] = RemoteNode._meta.get_field(name).default
+                data[name] = getattr(RemoteNode._meta.get_field(name), "default", None)
         if not data.get("ip") and not data.get("hostname") and not self.errors:
             raise forms.ValidationError(_("Give the IP address or the hostname of the remote node."))
         return data

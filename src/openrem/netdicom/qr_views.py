@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from openrem.netdicom.models_query import Query, QueryStudy
+from openrem.netdicom.models_query import Query, QuerySeries, QueryStudy
 from openrem.netdicom.qr_forms import QueryForm
 from openrem.web.access import ADMIN, IMPORT_QR, group_required, in_group, require
 
@@ -74,8 +74,9 @@ def query_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query = get_object_or_404(Query.objects.select_related("node", "store", "query_task", "move_task"), pk=pk)
     studies = query.studies.annotate(series_kept=Count("series", filter=Q(series__kept=True)),
                                      series_total=Count("series"))
+    moves = QuerySeries.objects.filter(study__query=query, moved=True).select_related("study").order_by("pk")
     return render(request, "web/dicom/query_detail.html", {
-        "query": query, "studies": studies, "status": _status(query),
+        "query": query, "studies": studies, "status": _status(query), "moves": moves,
         "can_move": in_group(request.user, IMPORT_QR) and query.query_done and not query.move_requested
         and not query.failed})
 

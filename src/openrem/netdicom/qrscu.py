@@ -8,6 +8,7 @@ Response datasets are turned into :mod:`openrem.netdicom.prune_types` objects he
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,26 +20,41 @@ from pynetdicom.sop_class import (  # type: ignore[attr-defined]
     StudyRootQueryRetrieveInformationModelMove,
 )
 
+from openrem.netdicom.association import ABORTED, AssociationError, Watch, associate, dimse_failure
 from openrem.netdicom.prune_types import Image, Series, Study
 
 log = logging.getLogger("openrem.netdicom.qr")
 
 PENDING = (0xFF00, 0xFF01)
-DIMSE_TIMEOUT = 300
+#: default timeouts (seconds) of a remote node: association, each C-FIND response, each C-MOVE response
+ASSOCIATION_TIMEOUT, FIND_TIMEOUT, MOVE_TIMEOUT = 30.0, 60.0, 600.0
+#: C-MOVE statuses (PS3.4 C.4.2.1.5) named in messages
+MOVE_STATUSES = {0xA701: "out of resources: unable to calculate number of matches",
+                 0xA702: "out of resources: unable to perform sub-operations",
+                 0xA801: "move destination unknown", 0xA900: "identifier does not match SOP class",
+                 0xC000: "unable to process", 0xFE00: "cancelled", 0xB000: "warning: sub-operations failed"}
 
 
 class QRError(Exception):
-    """The remote could not be reached or aborted twice."""
+    """The remote could not be reached, refused, timed out or aborted (``kind``, see
+    :mod:`openrem.netdicom.association`)."""
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass
 class MoveResult:
-    """Sub-operation counters of one C-MOVE and its failure text, if any."""
+    """Sub-operation counters of one C-MOVE (PS3.4 C.4.2.1.4), the SOP instances the remote reported as
+    failed (Failed SOP Instance UID List) and the failure text, if any."""
 
     completed: int = 0
     failed: int = 0
     warning: int = 0
     error: str = ""
+    status: int | None = None
+    failed_sops: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -49,39 +65,43 @@ class Session:
     port: int
     remote_aet: str
     our_aet: str = "OPENREMDEFAULT"
-    timeout: float = 30.0
+    timeout: float = ASSOCIATION_TIMEOUT
+    find_timeout: float = FIND_TIMEOUT
+    move_timeout: float = MOVE_TIMEOUT
     errors: list[str] = field(default_factory=list)
     _assoc: Any = None
+    _watch: Watch | None = None
 
     def _open(self) -> Any:
         ae = AE(ae_title=self.our_aet)
         ae.add_requested_context(StudyRootQueryRetrieveInformationModelFind)
         ae.add_requested_context(StudyRootQueryRetrieveInformationModelMove)
-        ae.acse_timeout = ae.network_timeout = ae.connection_timeout = self.timeout
-        ae.dimse_timeout = DIMSE_TIMEOUT
+        ae.network_timeout = max(self.find_timeout, self.move_timeout)
         try:
-            assoc = ae.associate(self.host, int(self.port), ae_title=self.remote_aet)
-        except (OSError, ValueError) as exc:
-            raise QRError(f"association with {self.remote_aet}@{self.host}:{self.port} failed: {exc}") from exc
-        if not assoc.is_established:
-            state = "rejected" if assoc.is_rejected else "aborted" if assoc.is_aborted else "failed"
-            raise QRError(f"association with {self.remote_aet}@{self.host}:{self.port} {state}")
+            assoc, self._watch = associate(ae, self.host, self.port, self.remote_aet, self.timeout)
+        except AssociationError as exc:
+            raise QRError(str(exc), exc.kind) from exc
         return assoc
 
-    def _run(self, what: str, operation: Callable[[Any], Any]) -> Any:
-        """Run ``operation(assoc)``; on failure or abort re-associate and try once more."""
+    def _run(self, what: str, operation: Callable[[Any], Any], timeout: float) -> Any:
+        """Run ``operation(assoc)`` with the DIMSE ``timeout``; when the remote aborts, re-associate and
+        try once more (a timeout, a refusal or a rejection is not retried: it would only double the wait)."""
         for attempt in (1, 2):
             try:
                 if self._assoc is None or not self._assoc.is_established:
                     self._assoc = self._open()
+                self._assoc.dimse_timeout = timeout
+                started = time.monotonic()
                 result = operation(self._assoc)
-                if self._assoc.is_aborted:
-                    raise QRError(f"{what}: association aborted")
+                if result is None or self._assoc.is_aborted:
+                    assert self._watch is not None
+                    failure = dimse_failure(what, self._assoc, self._watch, started, timeout)
+                    raise QRError(str(failure), failure.kind)
                 return result
             except QRError as exc:
                 self._assoc = None
                 log.warning("%s failed (attempt %d): %s", what, attempt, exc)
-                if attempt == 2:
+                if attempt == 2 or exc.kind != ABORTED:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -93,38 +113,49 @@ class Session:
 
     def find(self, identifier: Dataset) -> list[Dataset]:
         """C-FIND (Study Root); the pending responses' identifiers."""
-        def operation(assoc: Any) -> list[Dataset]:
+        def operation(assoc: Any) -> list[Dataset] | None:
             results: list[Dataset] = []
             for status, ds in assoc.send_c_find(identifier, StudyRootQueryRetrieveInformationModelFind):
                 if not status:
-                    raise QRError("C-FIND: no response (timeout or abort)")
+                    return None  # no response: _run tells timeout from abort
                 code = int(status.Status)
                 if code in PENDING and ds is not None:
                     results.append(ds)
                 elif code not in PENDING and code != 0:
                     self.errors.append(f"C-FIND {identifier.QueryRetrieveLevel}: status 0x{code:04X}")
             return results
-        found: list[Dataset] = self._run(f"C-FIND {identifier.QueryRetrieveLevel}", operation)
+        found: list[Dataset] = self._run(f"C-FIND {identifier.QueryRetrieveLevel}", operation, self.find_timeout)
         return found
 
     def move(self, identifier: Dataset, destination: str) -> MoveResult:
         """C-MOVE (Study Root) to ``destination``; the final sub-operation counters."""
-        def operation(assoc: Any) -> MoveResult:
+        def operation(assoc: Any) -> MoveResult | None:
             result = MoveResult()
-            for status, _ds in assoc.send_c_move(identifier, destination, StudyRootQueryRetrieveInformationModelMove):
+            for status, ds in assoc.send_c_move(identifier, destination, StudyRootQueryRetrieveInformationModelMove):
                 if not status:
-                    raise QRError("C-MOVE: no response (timeout or abort)")
+                    return None  # no response: _run tells timeout from abort
                 code = int(status.Status)
                 if code in PENDING:
                     continue
+                result.status = code
                 result.completed = int(status.get("NumberOfCompletedSuboperations", 0) or 0)
                 result.failed = int(status.get("NumberOfFailedSuboperations", 0) or 0)
                 result.warning = int(status.get("NumberOfWarningSuboperations", 0) or 0)
-                if code not in (0x0000, 0xB000):
-                    result.error = f"C-MOVE status 0x{code:04X}"
+                result.failed_sops = _failed_sops(ds)
+                if code != 0x0000:
+                    result.error = f"C-MOVE status 0x{code:04X} ({MOVE_STATUSES.get(code, 'failed')})"
             return result
-        moved: MoveResult = self._run("C-MOVE", operation)
+        moved: MoveResult = self._run("C-MOVE", operation, self.move_timeout)
         return moved
+
+
+def _failed_sops(ds: Dataset | None) -> list[str]:
+    """The Failed SOP Instance UID List (0008,0058) of a final C-MOVE response identifier."""
+    if ds is None or "FailedSOPInstanceUIDList" not in ds:
+        return []
+    value = ds.FailedSOPInstanceUIDList
+    values = value if isinstance(value, list | tuple) or type(value).__name__ == "MultiValue" else [value]
+    return [str(v) for v in values if str(v)]
 
 
 def _text(ds: Dataset, keyword: str) -> str | None:

@@ -74,7 +74,8 @@ def session_for(query: Query) -> Session:
     node = query.node
     if node is None:
         raise QRError("the remote node of this query was deleted")
-    return Session(node.address, node.port, node.remote_aet, node.our_aet)
+    return Session(node.address, node.port, node.remote_aet, node.our_aet, timeout=node.association_timeout_s,
+                   find_timeout=node.find_timeout_s, move_timeout=node.move_timeout_s)
 
 
 def _study_level(query: Query, session: Session, opts: Options, log: QueryLog) -> list[Study]:
@@ -218,8 +219,13 @@ def run_move(query: Query, record_id: int | None = None) -> None:
         finally:
             query.errors += "".join(f"{e}\n" for e in session.errors)
             session.close()
-        query.stage = (f"Move complete: {query.move_completed} objects sent, {query.move_failed} failed, "
-                       f"{query.move_warning} warnings")
+        counts = (f"{query.move_completed} objects sent, {query.move_failed} failed, "
+                  f"{query.move_warning} warnings")
+        if query.move_completed == 0 and (query.move_failed or _series_errors(query)):
+            query.failed = True
+            query.stage = f"Move failed: {counts}; see the errors of each series"
+        else:
+            query.stage = f"Move complete: {counts}"
     except Stopped:
         query.stage = "Move terminated on request"
     except QRError as exc:
@@ -230,6 +236,11 @@ def run_move(query: Query, record_id: int | None = None) -> None:
     query.finished = timezone.now()
     query.save()
     log.info("%s", query.stage)
+
+
+def _series_errors(query: Query) -> bool:
+    """Whether a move of this query reported an error."""
+    return QuerySeries.objects.filter(study__query=query, moved=True).exclude(move_error="").exists()
 
 
 def _move_study(query: Query, session: Session, study: QueryStudy, where: str, record_id: int | None,
@@ -245,12 +256,24 @@ def _move_study(query: Query, session: Session, study: QueryStudy, where: str, r
                                   image.sop_instance_uid) for image in series.images.all() if image.kept]
         else:
             results = [move_series(session, destination, study.study_instance_uid, series.series_instance_uid)]
+        expected = 1 if series.image_level_move else (series.number_of_instances or 0)
+        completed = failed = warning = 0
+        failed_sops: list[str] = []
+        errors: list[str] = []
         for result in results:
-            query.move_completed += result.completed
-            query.move_failed += result.failed
-            query.move_warning += result.warning
+            unsent = expected if result.error and not (result.completed or result.failed or result.warning) else 0
+            completed, warning = completed + result.completed, warning + result.warning
+            failed += result.failed or unsent  # a refused move sent nothing: its objects failed
+            failed_sops += result.failed_sops
             if result.error:
+                errors.append(result.error)
                 query.errors += f"{result.error} (series {series.series_instance_uid})\n"
                 log.warning("%s for series %s", result.error, series.series_instance_uid)
+        QuerySeries.objects.filter(pk=series.pk).update(
+            moved=True, move_completed=completed, move_failed=failed, move_warning=warning,
+            move_failed_sops="\n".join(failed_sops), move_error="\n".join(dict.fromkeys(errors)))
+        query.move_completed += completed
+        query.move_failed += failed
+        query.move_warning += warning
         Query.objects.filter(pk=query.pk).update(move_completed=query.move_completed, move_failed=query.move_failed,
                                                  move_warning=query.move_warning)
