@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "openrem.exports",
     "openrem.ops",
     "openrem.importlog",
+    "openrem.skinmaps",
     "huey.contrib.djhuey",
     "axes",
 ]

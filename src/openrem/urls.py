@@ -11,6 +11,7 @@ _site: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("export/", include("openrem.exports.urls")),
     path("health", health, name="health"),
+    path("skinmap/", include("openrem.skinmaps.urls")),
     path("", include("openrem.web.urls")),
 ]
 urlpatterns = [path(settings.VIRTUAL_DIRECTORY, include(_site))] if settings.VIRTUAL_DIRECTORY else _site

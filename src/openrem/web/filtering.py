@@ -77,7 +77,8 @@ def filtered_studies(modality: Modality, user: Any, data: Any) -> tuple[QuerySet
         qs = qs.order_by(f"{direction}{field}", f"{direction}pk")
     else:
         qs = qs.order_by(modality.default_order, "-pk")
-    return qs.select_related("equipment"), form
+    related = sorted({c.path.rsplit("__", 1)[0] for c in modality.columns if "__" in c.path} - {"equipment"})
+    return qs.select_related("equipment", *related), form
 
 
 # ----------------------------------------------------------------------------- paging
