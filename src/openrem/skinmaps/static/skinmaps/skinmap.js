@@ -1,8 +1,10 @@
-/* Skin dose map of a fluoroscopy study: 2D unrolled map and 3D phantom (Plotly, served locally). */
+/* Skin dose map of a fluoroscopy study: 2D unrolled map and 3D phantom (Plotly, served locally).
+   The map data is asked for after the page has loaded; Plotly (4.8 MB) is loaded only when there is a
+   map to show. */
 (function () {
   "use strict";
   var section = document.getElementById("skin-dose-map");
-  if (!section || typeof Plotly === "undefined") { return; }
+  if (!section) { return; }
   var L = section.dataset;
   var message = document.getElementById("skinmap-message");
   var body = document.getElementById("skinmap-body");
@@ -151,13 +153,28 @@
     section.dataset.state = "shown";
   }
 
-  fetch(section.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
-    .then(function (data) {
-      if (data.status === "calculated") { show(data); return; }
-      message.textContent = data.message;
-      message.className = "alert " + (data.status === "disabled" ? "alert-secondary" : "alert-warning");
-      section.dataset.state = data.status;
-    })
-    .catch(function () { message.textContent = L.lFailed; message.className = "alert alert-danger"; section.dataset.state = "error"; });
+  function failed() { message.textContent = L.lFailed; message.className = "alert alert-danger"; section.dataset.state = "error"; }
+
+  function withPlotly(callback) {
+    if (typeof Plotly !== "undefined") { callback(); return; }
+    var script = document.createElement("script");
+    script.src = section.dataset.plotly;
+    script.onload = callback;
+    script.onerror = failed;
+    document.head.appendChild(script);
+  }
+
+  function load() {
+    fetch(section.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+      .then(function (data) {
+        if (data.status === "calculated") { withPlotly(function () { show(data); }); return; }
+        message.textContent = data.message;
+        message.className = "alert " + (data.status === "disabled" ? "alert-secondary" : "alert-warning");
+        section.dataset.state = data.status;
+      })
+      .catch(failed);
+  }
+
+  if (document.readyState === "complete") { load(); } else { window.addEventListener("load", load); }
 }());
