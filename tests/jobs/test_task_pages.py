@@ -93,7 +93,7 @@ def test_users_see_only_their_own_tasks_read_only(viewer: User, records: dict[st
 def test_json_endpoint_has_the_sections(admin: User, records: dict[str, TaskRecord]) -> None:
     data = _client(admin).get(reverse("tasks_json")).json()
     assert data["counts"] == {"queued": 1, "active": 1, "recent": 2, "older": 1, "older_total": 1}
-    assert set(data["sections"]) == {"queued", "active", "recent", "older"}
+    assert set(data["sections"]) == {"health", "queued", "active", "recent", "older"}  # health: admins only
     assert "active-folder" in data["sections"]["active"]
     # the page embeds the same fragments, so the script only swaps sections that changed
     page = _client(admin).get(reverse("tasks")).content.decode()

@@ -63,6 +63,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "skinmap_safelist": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "skinmap_data": {"kwargs": {"pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},
     "skinmap_recalculate": {"kwargs": {"pk": "<study>"}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "tasks_requeue": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},
     # token-authenticated (no session): every session user and anonymous get 401; the tokens are tested
     # in tests/netdicom/test_http_import.py
     "import_orthanc": {"kwargs": {}, "allowed": set(), "methods": ["GET", "POST"]},

@@ -101,11 +101,18 @@ def dead_active(lease: float | None = None) -> list[TaskRecord]:
     return dead
 
 
+#: tasks that may run again after a dead worker (imports are idempotent); others are only re-sent
+#: while still queued (never started)
+RERUNNABLE = ("import", "import_folder")
+
+
 def enqueue(record: TaskRecord) -> None:
     """Send a huey message for ``record`` (its ``call``); the caller made it queued."""
     from openrem.jobs.tasks import import_folder_task, import_task
+    from openrem.netdicom.qr_tasks import move_task, query_task
 
-    tasks: dict[str, Any] = {"import": import_task, "import_folder": import_folder_task}
+    tasks: dict[str, Any] = {"import": import_task, "import_folder": import_folder_task, "query": query_task,
+                             "move": move_task}
     tasks[record.call["task"]](record.pk, *record.call.get("args", []))
 
 
@@ -118,18 +125,19 @@ def _reclaim(record: TaskRecord, result: Recovered) -> None:
                                                    error=f"{record.error}\n{note}".strip()):
             result.failed.append(record.pk)
         return
-    if record.call.get("task") and record.attempts < MAX_ATTEMPTS:
+    rerunnable = record.call.get("task") in RERUNNABLE
+    if rerunnable and record.attempts < MAX_ATTEMPTS:
         if TaskRecord.objects.filter(**was).update(status=TaskRecord.QUEUED, worker="",
                                                    progress=f"{note}; queued again"):
             record.refresh_from_db()
             enqueue(record)
             result.requeued.append(record.pk)
         return
-    error = f"{note} after {record.attempts} run(s); run it again" if record.call.get("task") else \
-        f"{note}; run it again"
+    error = f"{note} after {record.attempts} run(s); run it again" if rerunnable else f"{note}; run it again"
     if TaskRecord.objects.filter(**was).update(status=TaskRecord.FAILED, finished_at=timezone.now(),
                                                error=f"{record.error}\n{error}".strip()):
-        if record.path and record.call.get("args", [None, None, False])[2] and os.path.exists(record.path):
+        if rerunnable and record.path and record.call.get("args", [None, None, False])[2] and \
+                os.path.exists(record.path):
             from openrem.jobs.tasks import move_to_failed
 
             move_to_failed(record.path, error)
@@ -137,18 +145,15 @@ def _reclaim(record: TaskRecord, result: Recovered) -> None:
 
 
 def requeue_queued(older_than: float = 0.0, skip: list[int] | None = None) -> list[int]:
-    """Send a new message for every queued record (with a ``call``) created more than ``older_than``
-    seconds ago; records without a ``call`` cannot be sent again and are failed."""
+    """Send a new message for every queued record with a ``call`` created more than ``older_than``
+    seconds ago (a task queued twice runs once). Records without a ``call`` are left alone: their
+    message may still be in the queue (they show as stuck on the task page after 10 minutes)."""
     cutoff = timezone.now() - timedelta(seconds=older_than)
-    sent = []
     waiting = TaskRecord.objects.filter(status=TaskRecord.QUEUED, created_at__lte=cutoff).exclude(pk__in=skip or [])
+    sent = []
     for record in waiting.order_by("pk"):
         if record.call.get("task"):
             enqueue(record)
-            sent.append(record.pk)
-        elif TaskRecord.objects.filter(pk=record.pk, status=TaskRecord.QUEUED).update(
-                status=TaskRecord.FAILED, finished_at=timezone.now(),
-                error="its queue message was lost (worker stopped); run it again"):
             sent.append(record.pk)
     return sent
 
@@ -194,17 +199,18 @@ def queue_orphans(inbox: Path, min_age: float = 0.0, source: str = "recovered") 
 
 
 def recover(*, at_start: bool, lease: float | None = None, scan: list[Path] | None = None,
-            min_age: float = 30.0) -> Recovered:
+            min_age: float = 30.0, requeue_all: bool = False) -> Recovered:
     """One recovery pass (the worker runs it at start and every few seconds; the store SCP at start).
 
     ``at_start``: no worker of this installation runs (every queued record is sent again);
-    otherwise queued records are sent again only when the queue is empty and they are older than 10 s."""
+    otherwise queued records are sent again only when the queue is empty and they are older than 10 s
+    (``requeue_all``: whatever the queue holds, as the task page's "Re-queue" does)."""
     from huey.contrib.djhuey import HUEY
 
     result = Recovered()
     for record in dead_active(lease):
         _reclaim(record, result)
-    if at_start:
+    if at_start or requeue_all:
         result.requeued += requeue_queued(skip=result.requeued)
     elif HUEY.pending_count() == 0:
         result.requeued += requeue_queued(older_than=10, skip=result.requeued)

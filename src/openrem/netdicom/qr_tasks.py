@@ -19,6 +19,7 @@ log = logging.getLogger("openrem.netdicom.qr")
 def start_query(query: Query, *, move: bool, user: Any = None) -> TaskRecord:
     """Queue the query (and the move straight after it when ``move``); returns the task record."""
     record = TaskRecord.objects.create(task_type="query", summary=f"query {query.pk}"[:255],
+                                       call={"task": "query", "args": [query.pk, move]},
                                        user=user if getattr(user, "is_authenticated", False) else None)
     Query.objects.filter(pk=query.pk).update(query_task=record)
     transaction.on_commit(lambda: query_task(record.pk, query.pk, move))
@@ -28,6 +29,7 @@ def start_query(query: Query, *, move: bool, user: Any = None) -> TaskRecord:
 def start_move(query: Query, *, user: Any = None) -> TaskRecord:
     """Queue the move of a finished query; returns the task record."""
     record = TaskRecord.objects.create(task_type="move", summary=f"move of query {query.pk}"[:255],
+                                       call={"task": "move", "args": [query.pk]},
                                        user=user if getattr(user, "is_authenticated", False) else None)
     Query.objects.filter(pk=query.pk).update(move_task=record, move_requested=True, finished=None)
     transaction.on_commit(lambda: move_task(record.pk, query.pk))
