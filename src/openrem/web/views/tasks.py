@@ -89,7 +89,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 def _rendered_sections(request: HttpRequest, context: dict[str, Any]) -> dict[str, str]:
     from openrem.web.views.tasks_health import render_health
 
-    sections = {name: render_to_string("web/tasks/section.html", {**context, "section": name,
+    sections: dict[str, str] = {name: render_to_string("web/tasks/section.html", {**context, "section": name,
                                                                    "rows": context[name]}, request=request)
                 for name in SECTIONS}
     if context["is_admin"]:
