@@ -55,3 +55,32 @@ def test_absurd_patient_size_falls_back_to_the_default() -> None:
     assert isinstance(result, SkinMap)
     assert (result.height_source, result.mass_source) == ("assumed", "assumed")
     assert result.phantom.height_cm == 178.6
+
+
+def test_command_line_reports_unusable_files(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from openrem.skin.cli import main
+
+    garbage = tmp_path / "garbage.dcm"
+    garbage.write_bytes(b"not a DICOM file" * 20)
+    assert main([str(garbage), "--json"]) == 1
+    assert '"calculated": false' in capsys.readouterr().out
+    assert main([str(tmp_path / "missing.dcm")]) == 1
+    assert capsys.readouterr().out.startswith("not calculated: cannot read file")
+
+
+def test_openrem_command_runs_skinmap_without_django(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    garbage = tmp_path / "garbage.dcm"
+    garbage.write_bytes(b"x" * 200)
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    code = ("import atexit, sys; atexit.register(lambda: print('django loaded:', 'django' in sys.modules)); "
+            "sys.argv = ['openrem', 'skinmap', sys.argv[1]]; from openrem.cli import main; main()")
+    done = subprocess.run([sys.executable, "-c", code, str(garbage)], capture_output=True, text=True,
+                          env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("not calculated: unreadable DICOM")
+    assert "django loaded: False" in done.stdout
