@@ -61,6 +61,30 @@ def test_calculated_on_import_as_a_task(safelisted: SafelistEntry, django_captur
     assert task.status == TaskRecord.COMPLETE and "peak skin dose" in task.result
 
 
+def test_skin_map_stored_signal(safelisted: SafelistEntry, django_capture_on_commit_callbacks: Any) -> None:
+    from openrem.skinmaps.signals import skin_map_stored
+
+    received: list[dict[str, Any]] = []
+
+    def receiver(sender: Any, **kwargs: Any) -> None:
+        received.append(kwargs)
+
+    def broken(sender: Any, **kwargs: Any) -> None:
+        raise RuntimeError("receiver bug")
+
+    skin_map_stored.connect(receiver, dispatch_uid="test-receiver")
+    skin_map_stored.connect(broken, dispatch_uid="test-broken")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            pk = ingest(_rf("7.9")).study_pk
+    finally:
+        skin_map_stored.disconnect(dispatch_uid="test-receiver")
+        skin_map_stored.disconnect(dispatch_uid="test-broken")
+    assert len(received) == 1
+    assert received[0]["study_pk"] == pk and received[0]["status"] == "calculated"
+    assert received[0]["peak_skin_dose_gy"] == SkinDoseMap.objects.get(study_id=pk).peak_skin_dose_gy
+
+
 def test_not_safelisted_or_disabled_gives_a_message(django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         pk = ingest(_rf("7.2")).study_pk

@@ -24,6 +24,7 @@ from openrem.dose.models import Study, UniqueEquipment
 from openrem.dose.treeio import study_trees_records
 from openrem.skin import VERSION, NotCalculated, SkinMap, calculate
 from openrem.skinmaps.models import SafelistEntry, SkinDoseMap, SkinMapSettings
+from openrem.skinmaps.signals import send_skin_map_stored
 
 log = logging.getLogger("openrem.skinmaps")
 FLUORO = "RF"
@@ -98,6 +99,7 @@ def calculate_and_store(study: Study) -> SkinDoseMap:
     fields.update(version=VERSION, input_height_m=study.patient_size, input_weight_kg=study.patient_weight)
     with transaction.atomic():
         result, _created = SkinDoseMap.objects.update_or_create(study=study, defaults=fields)
+        transaction.on_commit(lambda: send_skin_map_stored(study.pk, result.status, result.peak_skin_dose_gy))
     return result
 
 
