@@ -42,6 +42,13 @@ local options = {
 
   -- Modalities Orthanc accepts at all (anything else is refused during the C-STORE).
   accepted_modalities = {'SR', 'CT', 'MG', 'CR', 'DX', 'PX', 'PT', 'NM', 'XA', 'RF'},
+
+  -- A failed post (OpenREM down, overloaded...) is retried: first after retry_initial_s seconds, then
+  -- doubling up to retry_max_s, until OpenREM takes the instance. Retries run when the study becomes
+  -- stable (StableAge): the script stores a waiting instance again (needs "OverwriteInstances": true),
+  -- which starts a new StableAge wait, so the checks go on until the retry list is empty.
+  retry_initial_s = 30,
+  retry_max_s = 600,
 }
 
 if type(openrem_options) == 'table' then
@@ -199,10 +206,49 @@ local function delete_instance(instance_id)
   RestApiDelete('/instances/' .. instance_id)
 end
 
--- Post an instance and delete it from Orthanc when OpenREM took it.
+-- Instances whose post failed: id -> {attempts = n, due = os.time() of the next try}. The list lives as
+-- long as Orthanc runs; after a restart, instances left in Orthanc are tried again when another
+-- instance of their study arrives.
+local retry = {}
+
+local function waiting_count()
+  local n = 0
+  for _ in pairs(retry) do
+    n = n + 1
+  end
+  return n
+end
+
+local function schedule_retry(instance_id)
+  local entry = retry[instance_id] or {attempts = 0}
+  entry.attempts = entry.attempts + 1
+  local delay = math.min(options.retry_initial_s * 2 ^ (entry.attempts - 1), options.retry_max_s)
+  entry.due = os.time() + delay
+  retry[instance_id] = entry
+  print(string.format('OpenREM: post of instance %s failed (attempt %d); next try in %d s (%d instance(s) ' ..
+    'waiting for OpenREM)', instance_id, entry.attempts, delay, waiting_count()))
+end
+
+-- Post an instance and delete it from Orthanc when OpenREM took it; otherwise put it on the retry list.
 local function send_and_delete(instance_id)
   if post_to_openrem(instance_id) then
+    local entry = retry[instance_id]
+    retry[instance_id] = nil
+    if entry ~= nil then
+      print(string.format('OpenREM: instance %s sent after %d failed attempt(s)', instance_id, entry.attempts))
+    end
     delete_instance(instance_id)
+  else
+    schedule_retry(instance_id)
+  end
+end
+
+-- Store an instance again (OverwriteInstances): Orthanc calls OnStoredInstance for it (origin "Lua")
+-- and its study waits StableAge again, which is the timer of the retries.
+local function store_again(instance_id)
+  local ok, body = pcall(RestApiGet, '/instances/' .. instance_id .. '/file')
+  if ok and body ~= nil and #body > 0 then
+    pcall(RestApiPost, '/instances', body)
   end
 end
 
@@ -226,6 +272,14 @@ function ReceivedInstanceFilter(dicom, origin, info)
 end
 
 function OnStoredInstance(instance_id, tags, metadata, origin)
+  local entry = retry[instance_id]
+  if entry ~= nil and type(origin) == 'table' and origin.RequestOrigin == 'Lua' then
+    -- stored again by this script: a retry when it is due, else only the restart of the stable timer
+    if os.time() >= entry.due then
+      send_and_delete(instance_id)
+    end
+    return
+  end
   if is_physics(tags.PatientName, tags.PatientID) then
     print('OpenREM: physics study, instance ' .. instance_id .. ' kept until the study is stable')
     return
@@ -279,10 +333,19 @@ function OnStableStudy(study_id, tags, metadata)
     end
     return
   end
-  -- Toshiba/GE CT kept on arrival, and instances whose earlier post failed (retried once here).
+  -- Toshiba/GE CT kept on arrival; instances on the retry list are stored again (tried when due), one
+  -- at least, so that the study becomes stable again later and the retries go on.
+  local waiting, restored = nil, false
   for _, instance in ipairs(ParseJson(RestApiGet('/studies/' .. study_id .. '/instances'))) do
     local instance_tags = ParseJson(RestApiGet('/instances/' .. instance.ID .. '/simplified-tags'))
-    if is_toshiba_system(instance_tags) then
+    local entry = retry[instance.ID]
+    if entry ~= nil then
+      waiting = waiting or instance.ID
+      if os.time() >= entry.due then
+        store_again(instance.ID)
+        restored = true
+      end
+    elseif is_toshiba_system(instance_tags) then
       local sop_class = trim(instance_tags.SOPClassUID)
       if DOSE_REPORT_CLASSES[sop_class] or sop_class == SECONDARY_CAPTURE then
         send_and_delete(instance.ID)
@@ -294,6 +357,12 @@ function OnStableStudy(study_id, tags, metadata)
     else
       delete_instance(instance.ID)
     end
+    if retry[instance.ID] ~= nil then
+      waiting = waiting or instance.ID
+    end
+  end
+  if waiting ~= nil and not restored then
+    store_again(waiting)
   end
 end
 
