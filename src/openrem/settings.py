@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "openrem.ops",
     "openrem.importlog",
     "openrem.skinmaps",
+    "openrem.charts",
     "huey.contrib.djhuey",
     "axes",
 ]

@@ -32,6 +32,12 @@ MATRIX: dict[str, dict[str, Any]] = {
     "api_openapi": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
     "api_study_list": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["GET"]},
     "api_study_detail": {"kwargs": {"slug": "ct", "pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},
+    # charts: the same permissions as the lists
+    "api_chart_list": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["GET"]},
+    "api_chart_data": {"kwargs": {"slug": "ct", "chart_id": "study_description_dlp"}, "allowed": VIEWERS,
+                       "methods": ["GET"]},
+    "chart_options": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET", "POST"]},
+    "chart_options_modality": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["POST"]},
     "config_display_names": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
     "config_display_names_edit": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "config_observer_uid": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},

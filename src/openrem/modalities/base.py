@@ -16,6 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from openrem.modalities.chartdefs import Chart
+
 Label = str | Promise
 
 
@@ -72,11 +74,16 @@ class Modality:
     default_order: str = "-study_datetime"
     detail_template: str = ""
     event_model: str | None = None  # tree model holding its events (for event-level filters)
-    chart_metrics: tuple[str, ...] = field(default=())
+    charts: tuple[Chart, ...] = field(default=())  # openrem.modalities.chart_registry
+    standard_names: str = ""  # StandardName.modality code, when the modality has standard names
 
     def orderings(self) -> dict[str, str]:
         """Column key -> ORM ordering field, for the sortable columns."""
         return {c.key: c.order_by for c in self.columns if c.order_by}
+
+    def chart(self, chart_id: str) -> Chart | None:
+        """The chart declared with ``chart_id``, or None."""
+        return next((c for c in self.charts if c.id == chart_id), None)
 
 
 # ----------------------------------------------------------------------------- filter builders

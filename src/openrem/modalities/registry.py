@@ -20,6 +20,7 @@ from openrem.modalities.base import (
     event_count,
     event_exists,
 )
+from openrem.modalities.chart_registry import CT_CHARTS, DX_CHARTS, MG_CHARTS, NM_CHARTS, RF_CHARTS
 
 GY_M2_TO_CGY_CM2 = 1e6  # DAP is stored in Gy.m2 and shown in cGy.cm2
 
@@ -98,7 +99,7 @@ CT = Modality(
                     choices=COUNT_CHOICES),
              Filter("stationary", _("Num. stationary events"), "count", event_count("number_of_stationary"),
                     choices=COUNT_CHOICES)),
-    chart_metrics=("total_dlp",),
+    charts=CT_CHARTS, standard_names="CT",
 )
 
 RF = Modality(
@@ -117,7 +118,7 @@ RF = Modality(
              Filter("dap_max", _("Max study DAP"), "max", at_most("total_dap", 1 / GY_M2_TO_CGY_CM2), unit="cGy·cm²"),
              Filter("psd_min", _("Min peak skin dose"), "min", at_least("skin_dose_map__peak_skin_dose_gy"), unit="Gy"),
              Filter("psd_max", _("Max peak skin dose"), "max", at_most("skin_dose_map__peak_skin_dose_gy"), unit="Gy")),
-    chart_metrics=("total_dap",),
+    charts=RF_CHARTS, standard_names="RF",
 )
 
 DX = Modality(
@@ -137,7 +138,7 @@ DX = Modality(
                     lambda v: event_exists("ProjectionEvent", "dose_area_product__lte")(float(v) / GY_M2_TO_CGY_CM2),
                     unit="cGy·cm²"),
              Filter("events", _("Num. events total"), "count", event_count("number_of_events"), choices=COUNT_CHOICES)),
-    chart_metrics=("total_dap",),
+    charts=DX_CHARTS, standard_names="DX",
 )
 
 MG = Modality(
@@ -157,7 +158,7 @@ MG = Modality(
              Filter("exposure_control", _("Exposure control mode"), "text",
                     event_exists("ProjectionEvent", "exposure_control_mode__icontains")),
              Filter("events", _("Num. events total"), "count", event_count("number_of_events"), choices=COUNT_CHOICES)),
-    chart_metrics=("total_agd_left", "total_agd_right"),
+    charts=MG_CHARTS, standard_names="MG",
 )
 
 NM = Modality(
@@ -171,7 +172,7 @@ NM = Modality(
                     unit="MBq"),
              Filter("activity_max", _("Max administered dose"), "max", at_most("total_administered_activity"),
                     unit="MBq")),
-    chart_metrics=("total_administered_activity",),
+    charts=NM_CHARTS,
 )
 
 MODALITIES: dict[str, Modality] = {m.slug: m for m in (CT, RF, MG, DX, NM)}

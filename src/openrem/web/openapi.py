@@ -173,6 +173,10 @@ def openapi_document() -> dict[str, Any]:
     for modality in MODALITIES.values():
         paths.update(_modality_paths(modality))
         schemas[f"StudyRow_{modality.slug}"] = row_schema(modality)
+    from openrem.charts.openapi import chart_paths, chart_schemas
+
+    paths.update(chart_paths(_responses, filter_parameter))
+    schemas.update(chart_schemas())
     return {
         "openapi": "3.1.0",
         "info": {"title": "OpenREM API", "version": _version(),

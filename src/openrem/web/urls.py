@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from openrem.charts import api as charts_api
 from openrem.httpimport.views import import_orthanc
 from openrem.web import api
 from openrem.web.views import detail, home, manage, studies
@@ -18,6 +19,9 @@ urlpatterns = [
     path("study/<int:pk>/delete/", manage.study_delete, name="study_delete"),
     path("api/modalities/", api.modalities, name="api_modalities"),
     path("api/openapi.json", api.openapi, name="api_openapi"),
+    path("api/charts/<slug:slug>/", charts_api.chart_list, name="api_chart_list"),
+    path("api/charts/<slug:slug>/<slug:chart_id>/", charts_api.chart_detail, name="api_chart_data"),
+    path("charts/", include("openrem.charts.urls")),
     path("api/<slug:slug>/studies/", api.study_list, name="api_study_list"),
     path("api/<slug:slug>/studies/<int:pk>/", api.study_detail, name="api_study_detail"),
     path("config/", include("openrem.web.config_urls")),
