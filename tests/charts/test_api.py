@@ -125,3 +125,12 @@ def test_list_page_shows_the_chart_panel(viewer: Client, two_ct_studies: None) -
     page = viewer.get("/ct/").content.decode()
     assert 'id="chart-config"' in page and "plotly.min.js" in page and "study_description_dlp" in page
     assert page.index('id="study-table"') < page.index('id="charts"')
+
+
+def test_docs_list_every_chart() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "charts.md").read_text(encoding="utf-8")
+    for slug, modality in MODALITIES.items():
+        for chart in modality.charts:
+            assert f"| `{chart.id}` |" in text, (slug, chart.id)
