@@ -56,3 +56,8 @@ def projection_events(s: Study, *events: dict[str, Any]) -> None:
 def administration(s: Study, activity: float) -> None:
     report = RadiopharmaceuticalDose.objects.create(parent=s)
     Administration.objects.create(parent=report, administered_activity=activity)
+
+
+def by_category(data: dict[str, Any]) -> dict[Any, dict[str, Any]]:
+    """Rows keyed by category (pooled charts) or (category, system)."""
+    return {(r["category"] if r["system"] is None else (r["category"], r["system"])): r for r in data["rows"]}

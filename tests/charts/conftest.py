@@ -36,7 +36,3 @@ def compute(superuser: Any) -> Any:
 
     return run
 
-
-def by_category(data: dict[str, Any]) -> dict[Any, dict[str, Any]]:
-    """Rows keyed by category (pooled charts) or (category, system)."""
-    return {(r["category"] if r["system"] is None else (r["category"], r["system"])): r for r in data["rows"]}

@@ -43,20 +43,20 @@ def chart_schemas() -> dict[str, Any]:
 
 def chart_paths(responses: Any, filter_parameter: Any) -> dict[str, Any]:
     """``/api/charts/{modality}/`` and ``/api/charts/{modality}/{chart_id}/``."""
-    modality = {"name": "modality", "in": "path", "required": True,
+    modality = {"name": "slug", "in": "path", "required": True,
                 "schema": {"type": "string", "enum": list(MODALITIES)}}
     chart_id = {"name": "chart_id", "in": "path", "required": True, "description": "a chart id of the modality "
-                "(GET /api/charts/{modality}/ lists them; docs/charts.md)",
+                "(GET /api/charts/{slug}/ lists them; docs/charts.md)",
                 "schema": {"type": "string", "enum": sorted({c.id for m in MODALITIES.values() for c in m.charts})}}
     filters = {f.name: f for m in MODALITIES.values() for f in m.filters}
     listing = {"type": "object", "properties": {
         "modality": {"type": "string"}, "charts": {"type": "array", "items": {"$ref": "#/components/schemas/Chart"}},
         "enabled": {"type": "array", "items": {"type": "string"}, "description": "the user's chosen charts"}}}
     return {
-        "/api/charts/{modality}/": {"get": {
+        "/api/charts/{slug}/": {"get": {
             "operationId": "list_charts", "tags": ["charts"], "summary": "The charts of one modality with units",
             "parameters": [modality], "responses": responses(listing, ("401", "403", "404", "405"))}},
-        "/api/charts/{modality}/{chart_id}/": {"get": {
+        "/api/charts/{slug}/{chart_id}/": {"get": {
             "operationId": "get_chart", "tags": ["charts"],
             "summary": "One chart's data over the studies of the list with the same filters (stored units; the "
                        "user's chart options)",

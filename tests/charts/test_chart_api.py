@@ -82,7 +82,7 @@ def test_chart_api_errors(viewer: Client) -> None:
 
 def test_openapi_lists_the_chart_endpoints(viewer: Client) -> None:
     paths = viewer.get("/api/openapi.json").json()["paths"]
-    assert "/api/charts/{modality}/" in paths and "/api/charts/{modality}/{chart_id}/" in paths
+    assert "/api/charts/{slug}/" in paths and "/api/charts/{slug}/{chart_id}/" in paths
 
 
 def test_stored_options_are_validated() -> None:
@@ -123,7 +123,7 @@ def test_options_saved_from_the_modality_page_and_the_config_page(viewer: Client
 
 def test_list_page_shows_the_chart_panel(viewer: Client, two_ct_studies: None) -> None:
     page = viewer.get("/ct/").content.decode()
-    assert 'id="chart-config"' in page and "plotly.min.js" in page and "study_description_dlp" in page
+    assert 'id="chart-config"' in page and "plotly-cartesian.min.js" in page and "study_description_dlp" in page
     assert page.index('id="study-table"') < page.index('id="charts"')
 
 

@@ -14,13 +14,13 @@ from chartdata import (
     SEQUENCED,
     SPIRAL,
     administration,
+    by_category,
     ct_events,
     equipment,
     projection_events,
     study,
 )
 
-from conftest import by_category
 from openrem.charts import compute as compute_module
 from openrem.charts.options import ChartOptions
 from openrem.dose.models import StandardName
