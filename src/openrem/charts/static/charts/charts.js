@@ -157,7 +157,7 @@
         h.rows.forEach(function (r) { if (r.category === cat && seriesName(r) === name) { counts[r.bin] = r.n; } });
         var centres = counts.map(function (_, b) { return (edges[b] + edges[b + 1]) / 2 * s; });
         traces.push({type: "bar", name: name, legendgroup: name, showlegend: ci === 0, marker: {color: cols[si]},
-          x: centres, y: counts, xaxis: "x" + ax, yaxis: "y" + ax, hovertemplate: cat + "<br>%{x}: %{y}<extra>" + name + "</extra>"});
+          x: centres, y: counts, width: counts.map(function () { return (edges[1] - edges[0]) * s; }), xaxis: "x" + ax, yaxis: "y" + ax, hovertemplate: cat + "<br>%{x}: %{y}<extra>" + name + "</extra>"});
         counts.forEach(function (c, b) { if (c) { table.push([cat, name, edges[b] * s, edges[b + 1] * s, c]); } });
       });
       lay.annotations.push({text: wrap(cat), showarrow: false, xref: "x" + ax + " domain", yref: "y" + ax + " domain", x: 0.5, y: 1.08});

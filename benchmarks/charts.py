@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""CT chart benchmark on PostgreSQL at 1,000,000 studies and 3,000,000 events (not part of the test suite).
+
+Run: ``.venv/bin/python benchmarks/charts.py [--studies 1000000] [--repeat 5] [--drop]``.
+
+Uses the generator and loader of ``benchmarks/web_list.py`` (own database ``openrem_charts_bench``
+unless ``--url``; the load is skipped when the same N is already there), then times chart API
+requests through Django's test client, logged in as a viewgroup user with the default chart options
+(all systems pooled, CT acquisition types sequenced + spiral):
+
+* **cold**: the first request of each chart in this process, right after loading or after
+  ``DISCARD ALL`` (no statement or plan cache; PostgreSQL's buffers as the previous run left them);
+* **warm**: median of ``--repeat`` further requests.
+
+Goals (issue "Charts"): the default CT chart set (acquisition DLP and CTDIvol, study DLP and CTDIvol,
+each with mean, median and boxplot numbers) under 1 s in total, any single chart under 500 ms.
+``--drop`` drops the benchmark database at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import web_list  # noqa: E402  (the generator / loader of the list benchmark)
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/openrem_charts_bench"
+DEFAULT_SET = ("acquisition_protocol_dlp", "acquisition_protocol_ctdivol", "study_description_dlp",
+               "study_description_ctdivol")
+OTHERS = ("acquisition_protocol_frequency", "study_description_frequency", "study_description_dlp_over_time",
+          "acquisition_protocol_dlp_over_time", "study_description_workload", "acquisition_protocol_dlp_vs_mass")
+FILTERED = "date_from=2024-01-01&date_until=2024-12-31&study_description=chest"
+TOTAL_GOAL_MS, SINGLE_GOAL_MS = 1000.0, 500.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--studies", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5, help="warm runs per chart (median printed)")
+    parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--drop", action="store_true", help="drop the benchmark database afterwards")
+    parser.add_argument("--all", action="store_true", help="also time the other CT charts")
+    return parser.parse_args()
+
+
+def _client() -> object:
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user, _ = User.objects.get_or_create(username="bench-viewer")
+    user.groups.add(Group.objects.get_or_create(name="viewgroup")[0])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _time(client: object, chart: str, query: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    response = client.get(f"/api/charts/ct/{chart}/?{query}")  # type: ignore[attr-defined]
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (chart, response.status_code, response.content[:200])
+    data = response.json()
+    return elapsed, len(data.get("rows") or data.get("points") or [])
+
+
+def bench(charts: tuple[str, ...], query: str, repeat: int, label: str) -> float:
+    """Cold and warm times of ``charts``; returns the warm total."""
+    from django.db import connection
+
+    client = _client()
+    connection.cursor().execute("DISCARD ALL")
+    print(f"\n{label} ({query or 'no filter'}); cold = first request, warm = median of {repeat}")
+    cold_total = warm_total = 0.0
+    for chart in charts:
+        cold, rows = _time(client, chart, query)
+        warm = statistics.median(_time(client, chart, query)[0] for _ in range(repeat))
+        cold_total += cold
+        warm_total += warm
+        verdict = "ok" if max(cold, warm) < SINGLE_GOAL_MS else "SLOW"
+        print(f"  cold {cold:7.0f} ms  warm {warm:7.0f} ms  {rows:4d} rows  {verdict:4s} {chart}")
+    print(f"  total: cold {cold_total:.0f} ms, warm {warm_total:.0f} ms (goal {TOTAL_GOAL_MS:.0f} ms)")
+    return warm_total
+
+
+def drop(url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+    print(f"dropped {parts.path.lstrip('/')}")
+
+
+def main() -> None:
+    args = parse_args()
+    web_list.ensure_database(args.url)
+    web_list.setup_django(args.url)
+    web_list.load(args.url, args.studies, reload=False)
+    web_list.row_counts(args.url)
+    bench(DEFAULT_SET, "", args.repeat, "Default CT chart set, all studies")
+    bench(DEFAULT_SET, FILTERED, args.repeat, "Default CT chart set, filtered list")
+    if args.all:
+        bench(OTHERS, "", args.repeat, "Other CT charts, all studies")
+    if args.drop:
+        drop(args.url)
+
+
+if __name__ == "__main__":
+    main()
