@@ -21,7 +21,7 @@ CHECKED = {"ct": "study_description_dlp", "rf": "study_description_dap", "dx": "
 
 
 def _wait(page: Page) -> None:
-    page.wait_for_selector("#chart-grid[data-loaded=true]", timeout=30_000)
+    page.wait_for_selector("#chart-grid[data-loaded=true]", timeout=90_000)
 
 
 def _api(page: Page, path: str) -> Any:
@@ -42,7 +42,7 @@ def test_default_charts_render_and_match_the_api(viewer_page: Page, studies: dic
 
 
 def _check_defaults(page: Page, slug: str) -> None:
-    page.goto(f"/{slug}/")
+    page.goto(f"/{slug}/", timeout=60_000, wait_until="domcontentloaded")
     _wait(page)
     modality = MODALITIES[slug]
     defaults = [c.id for c in modality.charts if c.default]
@@ -67,20 +67,20 @@ def _check_defaults(page: Page, slug: str) -> None:
 
 def test_filters_and_options_change_the_chart(viewer_page: Page, studies: dict[str, list[int]]) -> None:
     page = viewer_page
-    page.goto("/ct/")
+    page.goto("/ct/", timeout=60_000, wait_until="domcontentloaded")
     _wait(page)
     before = _table(page, "study_description_dlp", "mean")
     assert len(before) >= 2, before  # the CT samples have several study descriptions
     first = next(row[0] for row in before if row[0] != "Blank")
     page.fill("#id_study_description", first)
     page.locator("#filters button[type=submit]").click()
-    page.wait_for_url("**/ct/?*")
+    page.wait_for_url("**/ct/?*", timeout=60_000)
     _wait(page)
     after = _table(page, "study_description_dlp", "mean")
     assert after and all(first.lower() in row[0].lower() for row in after) and len(after) < len(before)
     page.fill("#id_date_until", "1990-01-01")
     page.locator("#filters button[type=submit]").click()
-    page.wait_for_url("**date_until=1990-01-01*")
+    page.wait_for_url("**date_until=1990-01-01*", timeout=60_000)
     _wait(page)
     assert page.locator('.chart-card[data-chart="study_description_dlp"] .chart-empty').count() == 1
     shot(page, "ct-charts-filtered-empty")
@@ -88,13 +88,13 @@ def test_filters_and_options_change_the_chart(viewer_page: Page, studies: dict[s
 
 
 def _options(page: Page) -> None:
-    page.goto("/ct/")
+    page.goto("/ct/", timeout=60_000, wait_until="domcontentloaded")
     _wait(page)
     page.get_by_role("button", name="Chart options").click()
     page.check("#id_histograms")
     page.select_option("#id_theme", "plotly_dark")
     page.locator("#chart-options-form button[type=submit]").click()
-    page.wait_for_url("**/ct/")
+    page.wait_for_url("**/ct/", timeout=60_000)
     _wait(page)
     assert page.locator('.chart-card[data-chart="study_description_dlp"][data-variant="histogram"]').count() == 1
     bg = page.locator('.chart-card[data-chart="study_description_dlp"][data-variant="mean"] .main-svg').first
