@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_FIRST = frozenset(DANGEROUS)
 
 
 def neutralise(text: str) -> str:
@@ -59,6 +60,25 @@ class CsvOut:
 
     def row(self, values: Iterable[Any]) -> None:
         self.writer.writerow([csv_text(v) for v in values])
+
+    def typed_row(self, values: list[Any], text_columns: list[int]) -> None:
+        """A row whose column kinds are known: number columns go to the ``csv`` module as they are (it
+        writes floats with ``repr`` and ``None`` as an empty field); the others through :func:`csv_text`."""
+        for i in text_columns:
+            value = values[i]
+            if value is None:
+                continue
+            if type(value) is str:
+                if value[:1] in DANGEROUS_FIRST:
+                    values[i] = "'" + value
+            else:
+                values[i] = csv_text(value)
+        self.writer.writerow(values)
+
+
+def text_columns(kinds: Iterable[str]) -> list[int]:
+    """Indexes of the columns that are not numbers (text, identifiers, dates, yes/no)."""
+    return [i for i, kind in enumerate(kinds) if kind != "num"]
 
 
 def open_csv(path: str, bom: bool) -> IO[str]:

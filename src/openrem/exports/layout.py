@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -31,6 +33,22 @@ class Layout:
     slots: tuple[int, ...] = ()  # slots per child set of the spec
 
     # ------------------------------------------------------------------ columns
+
+    @cached_property
+    def _study_x(self) -> Extract:
+        return Extract(tuple(self.study_cols()))
+
+    @cached_property
+    def _event_x(self) -> Extract:
+        return Extract(self.spec.event_columns)
+
+    @cached_property
+    def _child_x(self) -> tuple[Extract, ...]:
+        return tuple(Extract(child.columns) for child in self.spec.children)
+
+    @cached_property
+    def _event_width(self) -> int:
+        return len(self.event_headers())
 
     def study_cols(self) -> list[Col]:
         out: list[Col] = []
@@ -79,7 +97,7 @@ class Layout:
     # ------------------------------------------------------------------ values
 
     def _study_part(self, row: StudyRow) -> list[Any]:
-        values = [c.value(row.values) for c in self.study_cols()]
+        values = self._study_x(row.values)
         if self.standard is not None:
             v = row.values
             names = [self.standard.get("study_description", {}).get(v.get("study_description") or ""),
@@ -88,23 +106,23 @@ class Layout:
             values.append(" | ".join(dict.fromkeys(n for n in names if n)) or None)
         for index, child in enumerate(self.spec.children):
             if child.owner == "study":
-                values += _slots(child.columns, row.children.get(index, []), self.slots[index])
+                values += _slots(self._child_x[index], row.children.get(index, []), self.slots[index])
         return values
 
     def event_part(self, row: StudyRow, event: dict[str, Any]) -> list[Any]:
-        values = [c.value(event) for c in self.spec.event_columns]
+        values = self._event_x(event)
         if self.standard is not None and self.spec.event_model != "Administration":
             protocol = event.get("acquisition_protocol") or ""
             values.append(self.standard.get("acquisition_protocol", {}).get(protocol))
         children = row.event_children.get(event["id"], {})
         for index, child in enumerate(self.spec.children):
             if child.owner == "event":
-                values += _slots(child.columns, children.get(index, []), self.slots[index])
+                values += _slots(self._child_x[index], children.get(index, []), self.slots[index])
         return values
 
     def study_values(self, row: StudyRow) -> list[Any]:
         values = self._study_part(row)
-        width = len(self.event_headers())
+        width = self._event_width
         for n in range(self.n_events):
             values += self.event_part(row, row.events[n]) if n < len(row.events) else [None] * width
         return values
@@ -116,8 +134,27 @@ class Layout:
             yield event, [*study, *self.event_part(row, event)]
 
 
-def _slots(cols: tuple[Col, ...], rows: list[dict[str, Any]], count: int) -> list[Any]:
+class Extract:
+    """The values of some columns from a ``values()`` row: one C-level ``itemgetter`` for the plain columns,
+    :meth:`Col.value` only for the derived or scaled ones (the export's inner loop)."""
+
+    def __init__(self, cols: tuple[Col, ...]) -> None:
+        self.width = len(cols)
+        paths = [c.path for c in cols]
+        getter = itemgetter(*paths) if paths else None
+        self.get: Any = (lambda row: ()) if getter is None else (
+            getter if len(paths) > 1 else (lambda row: (getter(row),)))
+        self.fixes = [(i, c) for i, c in enumerate(cols) if c.fn is not None or c.scale != 1.0]
+
+    def __call__(self, row: dict[str, Any]) -> list[Any]:
+        values = list(self.get(row))
+        for i, col in self.fixes:
+            values[i] = col.value(row)
+        return values
+
+
+def _slots(extract: Extract, rows: list[dict[str, Any]], count: int) -> list[Any]:
     out: list[Any] = []
     for n in range(count):
-        out += [c.value(rows[n]) for c in cols] if n < len(rows) else [None] * len(cols)
+        out += extract(rows[n]) if n < len(rows) else [None] * extract.width
     return out

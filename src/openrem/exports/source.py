@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from openrem.dose.models import MODEL_BY_NAME, StandardName, StandardNameSettings, Study
 from openrem.modalities.export_columns import ChildSet, Col, ExportSpec, common_columns
@@ -51,9 +53,17 @@ def _group(rows: Any, key: str) -> dict[Any, list[dict[str, Any]]]:
     return out
 
 
+def ids_in(path: str, ids: list[int]) -> Q:
+    """``path IN ids``; on PostgreSQL one array parameter instead of thousands of placeholders (the
+    client-side cost of a long parameter list is most of the time of a chunk's queries)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{path}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+    return Q(**{f"{path}__in": ids})
+
+
 def _children(child: ChildSet, owner_ids: list[int]) -> dict[Any, list[dict[str, Any]]]:
     model = MODEL_BY_NAME[child.model]
-    rows = (model.objects.filter(**{f"{child.link}__in": owner_ids})
+    rows = (model.objects.filter(ids_in(child.link, owner_ids))
             .order_by(child.link, *child.order).values(*_paths(child.columns, "id", child.link)))
     return _group(rows, child.link)
 
@@ -70,7 +80,7 @@ def load_chunk(spec: ExportSpec, studies: list[dict[str, Any]], extra_event_path
     rows = [StudyRow(values=s) for s in studies]
     if spec.event_model:
         model = MODEL_BY_NAME[spec.event_model]
-        events = _group(model.objects.filter(**{f"{spec.event_link}__in": ids})
+        events = _group(model.objects.filter(ids_in(spec.event_link, ids))
                         .order_by(spec.event_link, *spec.event_order)
                         .values(*event_paths(spec, extra_event_paths)), spec.event_link)
         for row in rows:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openrem.dose.models import Study
-from openrem.exports.cells import CsvOut, XlsxBook, XlsxSheet, open_csv
+from openrem.exports import rf_groups
+from openrem.exports.cells import CsvOut, XlsxBook, XlsxSheet, open_csv, text_columns
 from openrem.exports.layout import Layout
 from openrem.exports.source import iter_studies, max_children, max_events, standard_names
 from openrem.modalities.export_columns import ExportSpec
@@ -40,16 +41,15 @@ def write_csv(spec: ExportSpec, qs: QuerySet[Study], path: str, *, pid: str = ""
     done = 0
     with open_csv(path, bom) as stream:
         out = CsvOut(stream)
-        if spec.csv_layout == "event_rows":
-            out.row(h for h, _kind in layout.acquisition_headers())
-        else:
-            out.row(h for h, _kind in layout.study_headers())
+        headers = layout.acquisition_headers() if spec.csv_layout == "event_rows" else layout.study_headers()
+        out.row(h for h, _kind in headers)
+        convs = text_columns(kind for _h, kind in headers)
         for row in iter_studies(spec, qs):
             if spec.csv_layout == "event_rows":
                 for _event, values in layout.event_values(row):
-                    out.row(values)
+                    out.typed_row(values, convs)
             else:
-                out.row(layout.study_values(row))
+                out.typed_row(layout.study_values(row), convs)
             done += 1
             if progress and done % 1000 == 0:
                 progress(done)
@@ -81,14 +81,18 @@ def write_xlsx(spec: ExportSpec, qs: QuerySet[Study], path: str, *, pid: str = "
     book = XlsxBook()
     summary = book.sheet(_("Summary"))
     all_data = book.sheet(_("All data"))
-    all_data.row(h for h, _kind in layout.study_headers())
+    n_groups = rf_groups.max_groups(spec, qs) if spec.event_groups else 0
+    all_data.row([*(h for h, _kind in layout.study_headers()),
+                  *(h for h, _kind in rf_groups.headers(n_groups, layout.standard is not None))])
     acq_headers = [h for h, _kind in layout.acquisition_headers()]
     by_protocol = _ProtocolSheets(book, acq_headers)
     by_standard = _ProtocolSheets(book, acq_headers, prefix="[standard] ")
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("description", "requested", "protocol", "standard")}
     done = 0
-    for row in iter_studies(spec, qs):
-        all_data.row(layout.study_values(row))
+    extra = rf_groups.EXTRA_PATHS if spec.event_groups else ()
+    for row in iter_studies(spec, qs, extra_event_paths=extra):
+        groups = rf_groups.row_values(row.events, n_groups, layout.standard) if n_groups else []
+        all_data.row([*layout.study_values(row), *groups])
         v = row.values
         counts["description"][v.get("study_description") or ""] += 1
         counts["requested"][v.get("requested_procedure_code_meaning") or ""] += 1

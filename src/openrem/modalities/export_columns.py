@@ -125,6 +125,7 @@ class ExportSpec:
     physician: bool = False  # RF: performing physician in the common columns
     size_columns: bool = True  # height and weight (not MG)
     event_count: bool = True
+    event_groups: bool = False  # XLSX All data: exposure groups instead of single events (RF)
     sheet_by: str = "protocol"  # XLSX: one sheet per acquisition protocol (NM: per study description)
     event_order: tuple[str, ...] = field(default=("date_time_started", "id"))
 
@@ -262,7 +263,7 @@ _PLANE = (
 )
 
 RF = ExportSpec(
-    slug="rf", standard_names="RF", physician=True, csv_layout="study_only",
+    slug="rf", standard_names="RF", physician=True, csv_layout="study_only", event_groups=True,
     study_columns=(Col(_("DAP total"), "total_dap", unit="cGy.cm2", scale=GY_M2_TO_CGY_CM2),
                    Col(_("RP dose total A"), "total_rp_dose_a", unit="Gy"),
                    Col(_("RP dose total B"), "total_rp_dose_b", unit="Gy")),
