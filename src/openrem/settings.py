@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "openrem.importlog",
     "openrem.skinmaps",
     "openrem.charts",
+    "openrem.drl",
     "huey.contrib.djhuey",
     "axes",
 ]

@@ -1,0 +1,104 @@
+"""The preloaded DRL sets match the published data file value by value and carry their source;
+DRL files are read all-or-nothing with errors naming the line."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from openrem.drl.csvio import DrlFileError, parse_drl_file, write_drl_file
+from openrem.drl.library import DATA_DIR, PRELOADED_FILES, as_parsed, preloaded_sets
+from openrem.drl.models import DrlSet, DrlValue
+
+SHARED_UK = Path(os.environ.get("OPENREM_SHARED", Path(__file__).parents[3] / "shared")) / "data/drl/uk-ndrl-adult-ct.csv"
+
+GOOD = """# Set: Local CT
+# Version: 1
+# Source: local audit 2026
+exam,clinical_indication,patient_group,quantity,value,unit
+Head,,adult,dlp,700,mGy.cm
+Head,,adult,ctdivol,45,mGy
+"""
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def _check_against(rows: list[dict[str, str]], drl_set: DrlSet) -> int:
+    checked = 0
+    for row in rows:
+        for column, quantity in (("ctdivol_mGy", "ctdivol"), ("dlp_mGycm", "dlp")):
+            values = drl_set.values.filter(exam=row["exam"], quantity=quantity,
+                                           clinical_indication=row["clinical_indication"])
+            if row[column]:
+                assert values.get().value == float(row[column]), (row["exam"], quantity)
+                checked += 1
+            else:
+                assert not values.exists()
+    assert drl_set.values.count() == checked
+    return checked
+
+
+@pytest.mark.django_db
+def test_preloaded_uk_ct_values_match_the_package_file() -> None:
+    drl_set = DrlSet.objects.get(name="UK NDRL adult CT", version="2024")
+    assert "UKHSA" in drl_set.source and drl_set.country == "GB"
+    assert str(drl_set.valid_from) == "2024-11-20"
+    assert _check_against(_rows(DATA_DIR / PRELOADED_FILES[0]), drl_set) == 21  # 8 CTDIvol + 13 DLP values
+
+
+@pytest.mark.django_db
+@pytest.mark.shared
+def test_preloaded_uk_ct_values_match_the_shared_file() -> None:
+    if not SHARED_UK.exists():
+        pytest.skip("shared data not present")
+    drl_set = DrlSet.objects.get(name="UK NDRL adult CT", version="2024")
+    assert _check_against(_rows(SHARED_UK), drl_set) == 21  # 8 CTDIvol + 13 DLP values
+    shared_source = next(line for line in SHARED_UK.read_text().splitlines() if line.startswith("# Source:"))
+    assert shared_source[len("# Source:"):].strip() == drl_set.source
+
+
+@pytest.mark.django_db
+def test_every_set_carries_its_source() -> None:
+    assert DrlSet.objects.count() >= len(PRELOADED_FILES)
+    assert all(s.source.strip() for s in DrlSet.objects.all())
+    assert all(p.source for p in preloaded_sets())
+
+
+def test_round_trip_and_errors_name_the_line() -> None:
+    parsed = parse_drl_file(GOOD)
+    assert [(v.quantity, v.value, v.unit) for v in parsed.values] == [("dlp", 700.0, "mGy.cm"), ("ctdivol", 45.0, "mGy")]
+    assert parse_drl_file(write_drl_file(parsed)).values == parsed.values
+    with pytest.raises(DrlFileError, match="line 5"):
+        parse_drl_file(GOOD.replace("700", "seven hundred"))
+    with pytest.raises(DrlFileError, match="line 6"):
+        parse_drl_file(GOOD.replace("45,mGy", "-1,mGy"))
+    with pytest.raises(DrlFileError, match="Source"):
+        parse_drl_file(GOOD.replace("# Source: local audit 2026\n", ""))
+    with pytest.raises(DrlFileError, match="duplicate"):
+        parse_drl_file(GOOD + "Head,,adult,dlp,800,mGy.cm\n")
+    with pytest.raises(DrlFileError, match="unknown quantity"):
+        parse_drl_file(GOOD.replace(",dlp,", ",kerma,"))
+
+
+@pytest.mark.django_db
+def test_import_command_all_or_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    call_command("import_drl_set", str(good))
+    stored = DrlSet.objects.get(name="Local CT")
+    assert set(parse_drl_file(write_drl_file(as_parsed(stored))).values) == set(parse_drl_file(GOOD).values)
+    before = DrlValue.objects.count()
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("import_drl_set", str(good))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD.replace("Local CT", "Other").replace("45,mGy", "x,mGy"), encoding="utf-8")
+    with pytest.raises(CommandError, match="line 6"):
+        call_command("import_drl_set", str(bad))
+    assert DrlValue.objects.count() == before and not DrlSet.objects.filter(name="Other").exists()
