@@ -1,0 +1,65 @@
+"""Comparison of study DLPs with the UK CT NDRL through standard names, with hand-calculated figures."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from openrem.dose.models import StandardName, Study, UniqueEquipment
+from openrem.drl.compare import compare_dlp
+from openrem.drl.models import DrlExamMapping, DrlSet
+
+DAY = datetime.date(2026, 3, 1)
+
+
+def _room(name: str) -> UniqueEquipment:
+    return UniqueEquipment.objects.create(identity_hash=name * 8, fields_hash=name * 8, display_name=name)
+
+
+def _study(room: UniqueEquipment, dlp: float | None, description: str = "CT HEAD",
+           weight: float | None = 70.0, date: datetime.date = DAY) -> Study:
+    n = Study.objects.count()
+    return Study.objects.create(study_instance_uid=f"1.2.3.{n}", modality_type="CT", source_kind="test",
+                                study_date=date, study_description=description, total_dlp=dlp,
+                                patient_weight=weight, equipment=room)
+
+
+@pytest.mark.django_db
+def test_compare_head_dlp_per_system_and_local_drl() -> None:
+    uk = DrlSet.objects.get(name="UK NDRL adult CT", version="2024")
+    StandardName.objects.create(standard_name="Head", modality="CT", study_description="CT HEAD")
+    StandardName.objects.create(standard_name="Head", modality="CT", study_description="HEAD ROUTINE")
+    DrlExamMapping.objects.create(drl_set=uk, exam="Head", standard_name="Head")
+    ct1, ct2 = _room("CT1"), _room("CT2")
+    for dlp in (600, 700, 800, 900):
+        _study(ct1, dlp)
+    above = _study(ct1, 1000, description="HEAD ROUTINE")       # CT1: 600..1000, median 800
+    for dlp in (400, 500, 500, 600):
+        _study(ct2, dlp)                                         # CT2: median 500
+    _study(ct2, 5000, weight=120.0)                              # outside 50-90 kg
+    _study(ct2, 5000, weight=None)                               # weight unknown
+    _study(ct2, 5000, date=datetime.date(2025, 1, 1))            # outside the period
+    _study(ct2, None)                                            # no DLP
+    _study(ct2, 5000, description="CT CHEST")                    # other standard name
+
+    [head] = compare_dlp(uk, date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31),
+                         weight_kg=(50.0, 90.0), min_studies_per_room=4, seed=3)
+    assert head.exam == "Head" and head.drl_dlp_mgycm == 790.0
+    assert head.excluded_by_weight == 2
+    ct1_row, ct2_row = head.rows
+    assert (ct1_row.system, ct1_row.n_studies, ct1_row.median_dlp, ct1_row.p75_dlp) == ("CT1", 5, 800.0, 900.0)
+    assert ct1_row.ratio == pytest.approx(800 / 790)
+    assert ct1_row.above_drl == sorted(s.pk for s in Study.objects.filter(total_dlp__in=[800, 900, 1000]))
+    assert above.pk in ct1_row.above_drl
+    # CT2: 400, 500, 500, 600 -> median 500, p75 at h = 2.25 -> 500 + 0.25 x 100 = 525
+    assert (ct2_row.n_studies, ct2_row.median_dlp, ct2_row.p75_dlp, ct2_row.above_drl) == (4, 500.0, 525.0, [])
+    # local DRL: room medians 500 and 800 -> h = 0.75 -> 500 + 0.75 x 300 = 725
+    assert head.local is not None and head.local.value == pytest.approx(725.0)
+    assert head.local.n_rooms == 2 and head.local.n_studies == 9
+
+
+@pytest.mark.django_db
+def test_unmapped_exams_are_not_compared() -> None:
+    uk = DrlSet.objects.get(name="UK NDRL adult CT", version="2024")
+    assert compare_dlp(uk) == []
