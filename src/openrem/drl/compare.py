@@ -81,10 +81,12 @@ def compare_dlp(drl_set: DrlSet, *, date_from: datetime.date | None = None,
         by_system: dict[str, list[tuple[int, float]]] = {}
         excluded = 0
         for pk, dlp, weight, system in rows:
+            if dlp is None:
+                continue
             if weight_kg and (weight is None or not weight_kg[0] <= weight <= weight_kg[1]):
                 excluded += 1
                 continue
-            by_system.setdefault(system, []).append((pk, float(dlp)))
+            by_system.setdefault(system, []).append((pk, dlp))
         drl = drls[exam]
         table = []
         for system, studies in sorted(by_system.items()):
