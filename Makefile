@@ -8,7 +8,7 @@ SHARED ?= $(abspath ../shared)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/openrem
 DEMO_PORT ?= 8000
 
-.PHONY: demo test venv messages lint unit browser conformance wheelhouse
+.PHONY: demo test venv messages lint unit browser conformance wheelhouse fuzz
 
 $(BIN)/openrem: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,12 @@ browser: venv messages
 conformance: venv
 	OPENREM_SHARED=$(SHARED) $(BIN)/python tools/run_conformance.py
 
-test: lint unit browser conformance
+# Fuzzing: 500 mutated sample files imported into a scratch SQLite database (tools/fuzz.py,
+# docs/robustness.md); fails on an uncaught exception, a hang, a partial study or a stored NaN/inf.
+fuzz: venv
+	OPENREM_SHARED=$(SHARED) $(BIN)/python tools/fuzz.py --count 500 --seed 1
+
+test: lint unit browser conformance fuzz
 
 # Offline installation: every wheel OpenREM needs (and OpenREM itself) in ./wheelhouse; copy the folder to
 # the server and run: pip install --no-index --find-links=wheelhouse openrem (docs/install-linux.md).
