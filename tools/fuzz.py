@@ -325,20 +325,22 @@ def results(count: int, args: argparse.Namespace, out: Path) -> Any:
         runner.close()
 
 
-def run(args: argparse.Namespace, out: Path, samples: list[Path], started: float) -> int:
-    outcomes: Counter[str] = Counter()
-    mutations: Counter[str] = Counter()
-    failures: list[str] = []
+SLOWEST: list[tuple[float, str]] = []
+
+
+def check_all(args: argparse.Namespace, out: Path, started: float, outcomes: Counter[str], mutations: Counter[str],
+              failures: list[str], bad: Counter[str]) -> None:
+    """Import every file and count outcomes and failed checks (in place; the slowest in SLOWEST)."""
     slowest = (0.0, "")
-    bad = Counter[str]()
     for path, mutation, result, seconds in results(args.count, args, out):
         mutations[mutation] += 1
         outcomes[result["outcome"]] += 1
         done = sum(outcomes.values())
-        if args.count >= 2000 and done % 1000 == 0:
+        if args.count >= 2000 and done % 250 == 0:
             print(f"  {done} files, {time.perf_counter() - started:.0f} s: {dict(sorted(outcomes.items()))}, "
                   f"failed checks {dict(bad)}", flush=True)
         slowest = max(slowest, (seconds, path.name))
+        SLOWEST[:] = [slowest]
         problem = {"UNCAUGHT": "uncaught exception", "HANG": "hang", "CRASHED": "worker crash"}.get(result["outcome"])
         problem = problem or ("traceback on the console" if result.get("console_traceback") else None)
         problem = problem or (f"partial study: {result['partial']}" if result.get("partial") else None)
@@ -348,10 +350,24 @@ def run(args: argparse.Namespace, out: Path, samples: list[Path], started: float
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, args.keep / path.name)
+
+
+def run(args: argparse.Namespace, out: Path, samples: list[Path], started: float) -> int:
+    outcomes: Counter[str] = Counter()
+    mutations: Counter[str] = Counter()
+    failures: list[str] = []
+    bad = Counter[str]()
+    interrupted = False
+    try:
+        check_all(args, out, started, outcomes, mutations, failures, bad)
+    except KeyboardInterrupt:  # stopped (SIGINT): report the files done so far
+        interrupted = True
+        print(f"fuzz: interrupted after {sum(outcomes.values())} of {args.count} files", flush=True)
+    slowest = SLOWEST[0] if SLOWEST else (0.0, "")
     nonfinite, negative, unflagged = stored_value_problems()
     not_reimported = reimport_samples(samples)
     total = time.perf_counter() - started
-    print(f"fuzz: {args.count} files, seed {args.seed}, {total:.0f} s "
+    print(f"fuzz: {sum(outcomes.values())} files, seed {args.seed}, {total:.0f} s "
           f"(slowest file {slowest[0]:.2f} s CPU: {slowest[1]})")
     print("  mutations: " + ", ".join(f"{k} {v}" for k, v in sorted(mutations.items())))
     print("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
@@ -363,7 +379,7 @@ def run(args: argparse.Namespace, out: Path, samples: list[Path], started: float
     print(f"  samples imported afterwards: {len(samples) - len(not_reimported)} of {len(samples)} without error")
     for line in failures[:20] + not_reimported[:10]:
         print("  FAIL " + line)
-    ok = not failures and not nonfinite and not unflagged and not not_reimported
+    ok = not (interrupted or failures or nonfinite or unflagged or not_reimported)
     return 0 if ok else 1
 
 
