@@ -9,6 +9,7 @@ from openrem.ops.health import health
 
 _site: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("drl/", include("openrem.drl.urls")),
     path("export/", include("openrem.exports.urls")),
     path("health", health, name="health"),
     path("skinmap/", include("openrem.skinmaps.urls")),

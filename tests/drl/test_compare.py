@@ -63,3 +63,23 @@ def test_compare_head_dlp_per_system_and_local_drl() -> None:
 def test_unmapped_exams_are_not_compared() -> None:
     uk = DrlSet.objects.get(name="UK NDRL adult CT", version="2024")
     assert compare_dlp(uk) == []
+
+
+@pytest.mark.django_db
+def test_compare_page_shows_ratio_and_local_drl(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Group
+
+    uk = DrlSet.objects.get(name="UK NDRL adult CT", version="2024")
+    StandardName.objects.create(standard_name="Head", modality="CT", study_description="CT HEAD")
+    DrlExamMapping.objects.create(drl_set=uk, exam="Head", standard_name="Head")
+    room = _room("CT9")
+    studies = [_study(room, dlp) for dlp in (500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400)]
+    user = django_user_model.objects.create_user("viewer", password="x")
+    user.groups.add(Group.objects.get_or_create(name="viewgroup")[0])
+    client.force_login(user)
+    page = client.get("/drl/compare/", {"set": uk.pk, "date_from": "2026-01-01"}).content.decode()
+    # median of 500..1400 = 950; ratio 950 / 790 = 1.20; p75 at h = 6.75 -> 1100 + 0.75 x 100 = 1175
+    assert "CT9" in page and "950.0" in page and "1175.0" in page and "1.20" in page
+    assert f'/ct/{studies[-1].pk}/' in page                      # listed above the DRL
+    assert "<strong>950 mGy·cm</strong>" in page                 # one system: local DRL = its median
+    assert client.get("/drl/compare/", {"date_from": "nonsense"}).status_code == 200

@@ -65,6 +65,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "tasks_json": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
     "tasks_terminate": {"kwargs": {"pk": 999999}, "allowed": {"admingroup"}, "methods": ["POST"]},
     "tasks_settings": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    # diagnostic reference levels (openrem.drl)
+    "drl_compare": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
     # skin dose maps (openrem.skinmaps)
     "skinmap_safelist": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "skinmap_data": {"kwargs": {"pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},

@@ -1,0 +1,9 @@
+"""URLs of the DRL pages (mounted at /drl/)."""
+
+from django.urls import path
+
+from openrem.drl import views
+
+urlpatterns = [
+    path("compare/", views.drl_compare, name="drl_compare"),
+]
