@@ -81,6 +81,10 @@ class ParseFailure(Exception):
     """Raised by a parser for input it cannot turn into a record (missing UIDs, broken tree)."""
 
 
+SR_KINDS = frozenset({Kind.CT_RDSR, Kind.PROJECTION_RDSR, Kind.RRDSR, Kind.VARIC_ESR})
+"""Kinds read from an SR content tree: a report of these kinds with no content items is an error,
+never an empty study (the tree is read completely or the read fails, see :mod:`openrem.dicom.rawseq`)."""
+
 Parser = Callable[[ParseContext], DoseReport]
 PARSERS: dict[Kind, Parser] = {}
 
@@ -186,6 +190,9 @@ def _classify_and_parse(ds: Dataset, root: ContentItem | None) -> ParseResult:
     if kind is Kind.NOT_DOSE:
         return ParseResult(Status.NOT_DOSE, kind, reason=why, sop_instance_uid=sop_uid,
                            study_instance_uid=study_uid)
+    if kind in SR_KINDS and (root is None or not root.children):
+        return ParseResult(Status.ERROR, kind, reason=f"{why}: the SR content tree is empty, nothing to import",
+                           sop_instance_uid=sop_uid, study_instance_uid=study_uid)
     _load_parsers()
     func = PARSERS.get(kind)
     if func is None:

@@ -1,28 +1,36 @@
 """Decode an SR Content Sequence from its raw bytes (PS3.5 section 7: data element and item encoding).
 
-Only little endian transfer syntaxes (implicit or explicit VR) are handled here; anything else
-returns None and the caller uses pydicom's ordinary path. Only the attributes of PS3.3 C.17.3
-that the dose templates use are kept; every other element is skipped by its length (or, for
-undefined-length sequences, by walking to its delimiter).
+The native uncompressed transfer syntaxes of PS3.5 Annex A are handled: Implicit VR Little Endian
+(A.1), Explicit VR Little Endian (A.2), Explicit VR Big Endian (A.3, retired) and Deflated Explicit
+VR Little Endian (A.5, inflated by pydicom before the dataset is read); every encapsulated syntax
+(A.4) encodes its dataset as explicit VR little endian. Values of VR UN, and undefined-length
+values with VR UN, are implicit VR little endian whatever the file's syntax (PS3.5 6.2.2). Only the
+attributes of PS3.3 C.17.3 that the dose templates use are kept; every other element is skipped by
+its length (or, for undefined-length sequences, by walking to its delimiter).
+
+The reader never returns a partial tree: it either decodes the whole Content Sequence or raises
+:class:`RawParseError`.
 """
 
 from __future__ import annotations
 
 import struct
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from pydicom.charset import convert_encodings, decode_bytes
 from pydicom.dataset import Dataset
+from pydicom.filebase import DicomBytesIO
 from pydicom.filereader import read_dataset, read_partial
 
 if TYPE_CHECKING:
     from openrem.dicom.srtree import Code, ContentItem
 
-_UNPACK_HH = struct.Struct("<HH").unpack_from
-_UNPACK_I = struct.Struct("<I").unpack_from
-_UNPACK_H = struct.Struct("<H").unpack_from
-_UNPACK_HHI = struct.Struct("<HHI").unpack_from
+# Unpackers by byte order: index True is little endian, False big endian.
+_UNPACK_HH = {True: struct.Struct("<HH").unpack_from, False: struct.Struct(">HH").unpack_from}
+_UNPACK_I = {True: struct.Struct("<I").unpack_from, False: struct.Struct(">I").unpack_from}
+_UNPACK_H = {True: struct.Struct("<H").unpack_from, False: struct.Struct(">H").unpack_from}
+_UNPACK_HHI = {True: struct.Struct("<HHI").unpack_from, False: struct.Struct(">HHI").unpack_from}
 
 ITEM = 0xFFFEE000
 ITEM_DELIM = 0xFFFEE00D
@@ -68,25 +76,29 @@ class RawParseError(ValueError):
     """The Content Sequence bytes are not a valid encoding."""
 
 
-def _parse_items(buf: bytes, pos: int, length: int, implicit: bool) -> tuple[list[RawItem], int]:
+def _parse_items(buf: bytes, pos: int, length: int, implicit: bool, little: bool = True) -> tuple[list[RawItem], int]:
     """Parse a sequence value starting at ``pos``; return its items and the position after it."""
     items: list[RawItem] = []
     end = len(buf) if length == UNDEFINED else pos + length
     if end > len(buf):
         raise RawParseError("sequence runs past the end of the data")
+    unpack_hhi = _UNPACK_HHI[little]
     while pos < end:
-        group, elem = _UNPACK_HH(buf, pos)
+        if pos + 8 > len(buf):
+            raise RawParseError("sequence truncated")
+        group, elem, item_len = unpack_hhi(buf, pos)
         tag = group << 16 | elem
-        item_len = _UNPACK_I(buf, pos + 4)[0]
         pos += 8
         if tag == SEQ_DELIM:
             return items, pos
         if tag != ITEM:
             raise RawParseError(f"expected an item tag at byte {pos - 8}, found {tag:08X}")
         if item_len == UNDEFINED:
-            item, pos = _parse_elements(buf, pos, len(buf), implicit)
+            item, pos = _parse_elements(buf, pos, len(buf), implicit, little)
         else:
-            item, _ = _parse_elements(buf, pos, pos + item_len, implicit)
+            if pos + item_len > end:
+                raise RawParseError("item runs past the end of its sequence")
+            item, _ = _parse_elements(buf, pos, pos + item_len, implicit, little)
             pos += item_len
         items.append(item)
     if length == UNDEFINED:
@@ -94,34 +106,37 @@ def _parse_items(buf: bytes, pos: int, length: int, implicit: bool) -> tuple[lis
     return items, end
 
 
-def _parse_elements(buf: bytes, pos: int, end: int, implicit: bool) -> tuple[RawItem, int]:
+def _parse_elements(buf: bytes, pos: int, end: int, implicit: bool, little: bool = True) -> tuple[RawItem, int]:
     """Parse the elements of one item until ``end`` or its item delimiter (hot loop: kept flat)."""
     out: RawItem = {}
     size = len(buf)
     wanted, sequences, long_vrs = WANTED, SEQUENCES, LONG_VRS
+    unpack_hhi, unpack_i, unpack_h = _UNPACK_HHI[little], _UNPACK_I[little], _UNPACK_H[little]
     while pos < end:
         if pos + 8 > size:
             raise RawParseError("item truncated")
-        group, elem, length = _UNPACK_HHI(buf, pos)
+        group, elem, length = unpack_hhi(buf, pos)
         tag = group << 16 | elem
         if tag == ITEM_DELIM:
             return out, pos + 8
         if implicit:
             pos += 8
             is_seq = length == UNDEFINED or tag in sequences
-            sub_implicit = True
+            sub_implicit, sub_little = True, little
         else:
             vr = buf[pos + 4:pos + 6]
             if vr in long_vrs:
-                length = _UNPACK_I(buf, pos + 8)[0]
+                if pos + 12 > size:
+                    raise RawParseError("item truncated")
+                length = unpack_i(buf, pos + 8)[0]
                 pos += 12
             else:
-                length = _UNPACK_H(buf, pos + 6)[0]
+                length = unpack_h(buf, pos + 6)[0]
                 pos += 8
             is_seq = vr == b"SQ" or length == UNDEFINED or (vr == b"UN" and tag in sequences)
-            sub_implicit = vr == b"UN"
+            sub_implicit, sub_little = (True, True) if vr == b"UN" else (False, little)
         if is_seq:
-            items, pos = _parse_items(buf, pos, length, sub_implicit)
+            items, pos = _parse_items(buf, pos, length, sub_implicit, sub_little)
             if tag in sequences:
                 out[tag] = items
             continue
@@ -130,6 +145,8 @@ def _parse_elements(buf: bytes, pos: int, end: int, implicit: bool) -> tuple[Raw
         if tag in wanted:
             out[tag] = buf[pos:pos + length]
         pos += length
+    if end != size and pos > end:
+        raise RawParseError("element runs past the end of its item")
     return out, pos
 
 
@@ -195,26 +212,34 @@ def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
     """Read a DICOM file's header with pydicom and its Content Sequence with the raw decoder.
 
     Returns the dataset (every top-level element except the Content Sequence and pixel data) and
-    the decoded top-level content items, or None when the file has no Content Sequence or is not
-    little endian (the caller then reads the sequence with pydicom). Raises
-    :class:`RawParseError` when the Content Sequence bytes are malformed.
+    the decoded top-level content items, or None when the file has no Content Sequence. Raises
+    :class:`RawParseError` when the Content Sequence bytes are malformed or truncated: a Content
+    Sequence is never skipped or read in part.
     """
-    fp = BytesIO(data)
+    fp: BinaryIO = BytesIO(data)
     ds = read_partial(fp, stop_when=lambda tag, vr, length: tag in (CONTENT_SEQUENCE, 0x7FE00010), force=True)
+    buffer = getattr(ds, "buffer", None)
+    if isinstance(buffer, DicomBytesIO):  # deflated: pydicom read the inflated copy
+        inflated = buffer.parent
+        assert isinstance(inflated, BytesIO)
+        fp, data = cast(BinaryIO, buffer), inflated.getvalue()
     start = fp.tell()
     implicit = bool(ds.is_implicit_VR) if ds.is_implicit_VR is not None else True
-    if ds.is_little_endian is False or start > len(data) - 8:
+    little = ds.is_little_endian is not False
+    if start > len(data) - 8:
         return ds, None
-    group, elem = _UNPACK_HH(data, start)
+    group, elem = _UNPACK_HH[little](data, start)
     if (group << 16 | elem) != CONTENT_SEQUENCE:
         return ds, None
     if implicit:
-        length, pos = _UNPACK_I(data, start + 4)[0], start + 8
+        length, pos = _UNPACK_I[little](data, start + 4)[0], start + 8
     else:
-        length, pos = _UNPACK_I(data, start + 8)[0], start + 12
-    items, end = _parse_items(data, pos, length, implicit)
+        if start + 12 > len(data):
+            raise RawParseError("Content Sequence header truncated")
+        length, pos = _UNPACK_I[little](data, start + 8)[0], start + 12
+    items, end = _parse_items(data, pos, length, implicit, little)
     fp.seek(end)
-    rest = read_dataset(fp, implicit, True, stop_when=lambda tag, vr, length: tag == 0x7FE00010,
+    rest = read_dataset(fp, implicit, little, stop_when=lambda tag, vr, length: tag == 0x7FE00010,
                         parent_encoding=ds._parent_encoding)
     for raw in rest.elements():  # raw (not yet decoded) elements after the Content Sequence
         ds[raw.tag] = raw

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from typing import TYPE_CHECKING
 
+from pydicom import dcmread
 from pydicom.dataset import Dataset
 
 from openrem.dicom import rawseq
@@ -181,13 +183,19 @@ def tree_from_dataset(ds: Dataset) -> ContentItem:
 def read_file(data: bytes) -> tuple[Dataset, ContentItem | None]:
     """Read a DICOM file: header through pydicom, SR content through the raw decoder (fast path).
 
-    Returns the dataset and the root content item (None when the object has no SR content).
-    Falls back to pydicom's own sequence decoding for big endian files.
+    Returns the dataset and the root content item (None when the object has no SR content). The
+    raw decoder reads every native transfer syntax (see :mod:`openrem.dicom.rawseq`); when it
+    found no Content Sequence in an object that has an SR root, the whole object is read again
+    with pydicom, so a Content Sequence the fast path could not see is never silently dropped.
     """
     ds, children = rawseq.read_sr_file(data)
     if children is None:
         if "ContentSequence" not in ds and "ValueType" not in ds:
             return ds, None
+        if "ContentSequence" not in ds:
+            full = dcmread(BytesIO(data), force=True, stop_before_pixels=True)
+            if "ContentSequence" in full:
+                ds = full
         return ds, tree_from_dataset(ds)
     root_tpl = _first(ds, "ContentTemplateSequence")
     return ds, ContentItem(

@@ -56,6 +56,8 @@ def read_ct_radiation_dose(ctx: ParseContext, root: ContentItem) -> CtRadiationD
     if not accumulated:
         ctx.warn("CT dose report without CT Accumulated Dose Data (TID 10012)")
     _check_event_count(ctx, accumulated, len(events))
+    if not events:
+        ctx.warn("NO EVENTS: the CT dose report holds no CT Acquisition (TID 10013); only totals were imported")
     return CtRadiationDose(
         procedure_reported=procedure.as_coded() if procedure is not None else None,
         has_intent=procedure.coded(codes.HAS_INTENT) if procedure is not None else None,

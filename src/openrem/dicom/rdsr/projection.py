@@ -100,6 +100,8 @@ def read_projection_dose(root: ContentItem, ctx: ParseContext) -> tuple[Projecti
         accumulated=accumulated,
         events=_events(root, ctx),
     )
+    if not dose.events:
+        ctx.warn("NO EVENTS: the report holds no Irradiation Event X-Ray Data (TID 10003); only totals were imported")
     return dose, modality_type(procedure, device_type, accumulated, ctx)
 
 
