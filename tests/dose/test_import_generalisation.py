@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import sys
 from pathlib import Path
 
 import pytest
 from pydicom.uid import ExplicitVRBigEndian
 
 from openrem.dicom.parse import parse_bytes
-from openrem.dicom.synth import projection_random
+from openrem.dicom.synth import projection_random, vocab
 from openrem.dicom.synth.common import to_bytes
 from openrem.dicom.synth.projection import projection_dataset
 from openrem.dicom.synth.transcode import transcode
@@ -19,6 +20,9 @@ from openrem.dose.models import Study
 from openrem.dose.services import import_file
 
 pytestmark = pytest.mark.django_db
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dicom"))
+from test_content_items import CURRENT, KVP, WIDTH, per_pulse_spec  # noqa: E402
 
 
 def _big_endian_dbt(tmp_path: Path) -> tuple[Path, bytes]:
@@ -62,3 +66,18 @@ def test_truncated_big_endian_report_stores_nothing(tmp_path: Path) -> None:
     outcome = import_file(path)
     assert outcome.failed and ("truncated" in outcome.detail or "past the end" in outcome.detail), outcome.line()
     assert Study.objects.count() == before
+
+
+def test_per_pulse_rf_report_stores_every_value(tmp_path: Path) -> None:
+    spec = per_pulse_spec()
+    path = tmp_path / "rf-per-pulse.dcm"
+    path.write_bytes(to_bytes(projection_dataset(spec)))
+    study, stored = _stored(path)
+    event = stored[0].events[0]
+    assert event.source.kvp == KVP
+    assert event.source.xray_tube_current == CURRENT
+    assert event.source.pulse_width == WIDTH
+    assert event.target_region_laterality.value == vocab.LEFT.value
+    nonzero = [c for c in CURRENT if c]
+    assert event.source.average_xray_tube_current == pytest.approx(sum(nonzero) / len(nonzero))
+    assert study.modality_type == "RF"

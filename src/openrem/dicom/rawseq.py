@@ -45,6 +45,7 @@ CONCEPT_NAME = 0x0040A043
 CONCEPT_CODE = 0x0040A168
 MEASURED_VALUE = 0x0040A300
 NUMERIC_VALUE = 0x0040A30A
+NUMERIC_VALUE_QUALIFIER = 0x0040A301
 UNITS = 0x004008EA
 TEXT_VALUE = 0x0040A160
 UID_VALUE = 0x0040A124
@@ -59,7 +60,8 @@ SCHEME = 0x00080102
 MEANING = 0x00080104
 LONG_CODE_VALUE = 0x00080119
 
-SEQUENCES = frozenset({CONTENT_SEQUENCE, CONCEPT_NAME, CONCEPT_CODE, MEASURED_VALUE, UNITS, TEMPLATE_SEQUENCE})
+SEQUENCES = frozenset({CONTENT_SEQUENCE, CONCEPT_NAME, CONCEPT_CODE, MEASURED_VALUE, UNITS, TEMPLATE_SEQUENCE,
+                       NUMERIC_VALUE_QUALIFIER})
 WANTED = SEQUENCES | {
     RELATIONSHIP_TYPE, VALUE_TYPE, NUMERIC_VALUE, TEXT_VALUE, UID_VALUE, DATETIME, DATE, TIME,
     PERSON_NAME, TEMPLATE_ID, CODE_VALUE, SCHEME, MEANING, LONG_CODE_VALUE,
@@ -185,7 +187,7 @@ class _Decoder:
         from openrem.dicom.srtree import ContentItem
 
         vt = (raw.get(VALUE_TYPE) or b"").decode("ascii", "replace").strip(" \x00")
-        text = code = number = unit = None
+        text = code = number = unit = qualifier = None
         if vt == "CODE":
             code = self.code(raw.get(CONCEPT_CODE))
         elif vt == "NUM":
@@ -193,6 +195,7 @@ class _Decoder:
             if mv:
                 number = self.text(mv[0].get(NUMERIC_VALUE))
                 unit = self.code(mv[0].get(UNITS))
+            qualifier = self.code(raw.get(NUMERIC_VALUE_QUALIFIER) or (mv[0].get(NUMERIC_VALUE_QUALIFIER) if mv else None))
         else:
             tag = TEXT_TAG_BY_TYPE.get(vt)
             if tag is not None and tag in raw:
@@ -203,7 +206,7 @@ class _Decoder:
             relationship=self.text(raw.get(RELATIONSHIP_TYPE)) or "",
             value_type=vt,
             concept=self.code(raw.get(CONCEPT_NAME)),
-            text=text, code=code, number=number, unit=unit, template_id=template_id,
+            text=text, code=code, number=number, unit=unit, qualifier=qualifier, template_id=template_id,
             children=tuple(self.item(c) for c in raw.get(CONTENT_SEQUENCE, ())),
         )
 

@@ -128,6 +128,7 @@ class CtEvent:
     acquisition_protocol: str | None = None
     ct_acquisition_type: Coded | None = None
     target_region: Coded | None = None
+    target_region_laterality: Coded | None = None  # Laterality modifier (HAS CONCEPT MOD) of Target Region
     procedure_context: Coded | None = None
     irradiation_event_label: str | None = None
     date_time_started: dt.datetime | None = None
@@ -329,6 +330,7 @@ class ProjectionEvent:
     image_view_modifiers: tuple[Coded | None, ...] = ()
     projection_eponymous_name: Coded | None = None
     target_region: Coded | None = None
+    target_region_laterality: Coded | None = None  # Laterality modifier (HAS CONCEPT MOD) of Target Region
     patient_table_relationship_cid: Coded | None = None
     patient_orientation_cid: Coded | None = None
     patient_orientation_modifier_cid: Coded | None = None

@@ -22,7 +22,7 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 
 from openrem.dicom import rawseq
-from openrem.dicom.values import parse_ds
+from openrem.dicom.values import parse_ds, parse_ds_list
 
 if TYPE_CHECKING:
     from openrem.dicom.codes import Concept
@@ -49,6 +49,7 @@ class ContentItem:
     code: Code | None = None
     number: str | None = None
     unit: Code | None = None
+    qualifier: Code | None = None  # Numeric Value Qualifier (0040,A301), e.g. why a NUM has no value
     template_id: str | None = None
     children: tuple[ContentItem, ...] = ()
 
@@ -98,6 +99,18 @@ class ContentItem:
         """This item's numeric value (NUM), or None."""
         return parse_ds(self.number) if self.number is not None else None
 
+    def as_floats(self) -> tuple[float, ...]:
+        """Every value of this item's Numeric Value (DS, VM 1-n: one per pulse), in order."""
+        return parse_ds_list(self.number) if self.number is not None else ()
+
+    def modifier(self, concept: Concept) -> Coded | None:
+        """The coded value of this item's HAS CONCEPT MOD child ``concept`` (e.g. the Laterality of a
+        Target Region, PS3.16 TID 10003 / TID 10013), or None."""
+        for child in self.children:
+            if child.relationship == "HAS CONCEPT MOD" and child.is_(concept):
+                return child.as_coded()
+        return None
+
     def as_text(self) -> str | None:
         """This item's text-like value, or the meaning of its code."""
         if self.text is not None:
@@ -141,7 +154,7 @@ def _first(ds: Dataset, keyword: str) -> Dataset | None:
 def _item_from_ds(ds: Dataset) -> ContentItem:
     vt = str(ds.get("ValueType", "") or "").strip()
     text: str | None = None
-    code = number = unit = None
+    code = number = unit = qualifier = None
     if vt in ("TEXT", "UIDREF", "DATETIME", "DATE", "TIME", "PNAME"):
         keyword = {"TEXT": "TextValue", "UIDREF": "UID", "DATETIME": "DateTime", "DATE": "Date",
                    "TIME": "Time", "PNAME": "PersonName"}[vt]
@@ -158,6 +171,8 @@ def _item_from_ds(ds: Dataset) -> ContentItem:
                 value = raw.value
                 number = (value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)).strip(" \x00")
             unit = _code_from_ds(_first(mv, "MeasurementUnitsCodeSequence"))
+        qualifier = _code_from_ds(_first(ds, "NumericValueQualifierCodeSequence")
+                                  or (_first(mv, "NumericValueQualifierCodeSequence") if mv is not None else None))
     template = _first(ds, "ContentTemplateSequence")
     children = tuple(_item_from_ds(c) for c in ds.get("ContentSequence", ()))
     return ContentItem(
@@ -168,6 +183,7 @@ def _item_from_ds(ds: Dataset) -> ContentItem:
         code=code,
         number=number or None,
         unit=unit,
+        qualifier=qualifier,
         template_id=str(template.get("TemplateIdentifier", "")).strip() or None if template else None,
         children=children,
     )

@@ -14,6 +14,7 @@ from openrem.dicom import codes
 from openrem.dicom.parse import ParseContext
 from openrem.dicom.rdsr.ct_dosecheck import read_dose_check
 from openrem.dicom.rdsr.ct_values import count, measure
+from openrem.dicom.rdsr.proj_events import target_region_laterality
 from openrem.dicom.records import CtEvent, CtXraySource, ScanningLength
 from openrem.dicom.srtree import ContentItem
 from openrem.dicom.values import parse_dt
@@ -41,6 +42,7 @@ def read_event(ctx: ParseContext, event: ContentItem) -> CtEvent:
         acquisition_protocol=event.txt(codes.ACQUISITION_PROTOCOL),
         ct_acquisition_type=event.coded(codes.CT_ACQUISITION_TYPE),
         target_region=event.coded(codes.TARGET_REGION),
+        target_region_laterality=target_region_laterality(event),
         procedure_context=event.coded(codes.PROCEDURE_CONTEXT),
         irradiation_event_label=event.txt(codes.IRRADIATION_EVENT_LABEL),
         date_time_started=parse_dt(event.txt(codes.DATETIME_STARTED)),

@@ -2,9 +2,9 @@
 
 Every NUM content item carries its unit in the Measurement Units Code Sequence (PS3.3 C.18.1,
 UCUM codes, PS3.16 CID 82). The records store fixed units (see :mod:`openrem.dicom.units`), so
-each value is converted from the unit the item declares. A unit that is not known for the
-quantity keeps the value unconverted and records a warning; a missing unit is taken to be the
-template's unit, also with a warning.
+each value is converted from the unit the item declares by the one rule of
+:mod:`openrem.dicom.quantity` (unknown unit: dropped with a warning; missing unit: the template's
+unit, with a warning).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from openrem.dicom.codes import Concept
+from openrem.dicom.quantity import read_value
 from openrem.dicom.srtree import ContentItem
 
 
@@ -26,18 +27,15 @@ class Warner(Protocol):
 # Each key is the target unit; "mGycm" is the GE spelling of mGy.cm (no dot), accepted with a warning.
 CONVERSIONS: dict[str, dict[str, float]] = {
     "mGy": {"mGy": 1.0, "Gy": 1000.0, "uGy": 0.001, "dGy": 100.0, "cGy": 10.0},
-    "mGy.cm": {"mGy.cm": 1.0, "mGycm": 1.0, "Gy.cm": 1000.0, "mGy.mm": 0.1, "uGy.cm": 0.001, "Gy.m": 1.0e5},
+    "mGy.cm": {"mGy.cm": 1.0, "Gy.cm": 1000.0, "mGy.mm": 0.1, "uGy.cm": 0.001, "Gy.m": 1.0e5},
     "mSv": {"mSv": 1.0, "Sv": 1000.0, "uSv": 0.001},
-    "mSv/(mGy.cm)": {"mSv/(mGy.cm)": 1.0, "mSv/mGy.cm": 1.0, "mSv/mGycm": 1.0},
+    "mSv/(mGy.cm)": {"mSv/(mGy.cm)": 1.0},
     "s": {"s": 1.0, "ms": 0.001, "min": 60.0},
     "mm": {"mm": 1.0, "cm": 10.0, "m": 1000.0, "um": 0.001},
     "kV": {"kV": 1.0, "V": 0.001},
     "mA": {"mA": 1.0, "A": 1000.0, "uA": 0.001},
     "mm[Al]": {"mm[Al]": 1.0, "mm": 1.0},
 }
-
-# Spellings that are not valid UCUM but mean the same unit: read, with a warning.
-NON_STANDARD = frozenset({"mGycm", "mSv/mGy.cm", "mSv/mGycm"})
 
 
 def measure(ctx: Warner, parent: ContentItem | None, concept: Concept, unit: str | None) -> float | None:
@@ -65,29 +63,8 @@ def measure(ctx: Warner, parent: ContentItem | None, concept: Concept, unit: str
     item = parent.find(concept)
     if item is None:
         return None
-    value = item.as_float()
-    if value is None:
-        if item.number is not None:
-            ctx.warn(f"{concept.name}: '{item.number}' is not a number; dropped")
-        return None
-    if unit is None:
-        return value
-    return convert(ctx, concept, value, item.unit.value if item.unit is not None else None, unit)
-
-
-def convert(ctx: Warner, concept: Concept, value: float, sent: str | None, unit: str) -> float:
-    """Convert ``value`` from the UCUM unit ``sent`` to ``unit`` (see :func:`measure`)."""
-    if not sent:
-        ctx.warn(f"{concept.name}: no unit given; taken as {unit}")
-        return value
-    factors = CONVERSIONS.get(unit, {unit: 1.0})
-    factor = factors.get(sent)
-    if factor is None:
-        ctx.warn(f"{concept.name}: unexpected unit '{sent}' (expected {unit}); value kept unconverted")
-        return value
-    if sent in NON_STANDARD:
-        ctx.warn(f"{concept.name}: non-standard unit code '{sent}' read as {unit}")
-    return value * factor
+    table = None if unit is None else CONVERSIONS.get(unit, {unit: 1.0})
+    return read_value(item, table, ctx, concept.name)
 
 
 def count(ctx: Warner, parent: ContentItem | None, concept: Concept) -> int | None:

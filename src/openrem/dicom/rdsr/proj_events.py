@@ -86,11 +86,18 @@ def _image_view_modifiers(event: ContentItem) -> tuple[Coded | None, ...]:
 
 
 def _laterality(event: ContentItem) -> Coded | None:
-    """Laterality: a modifier of the Anatomical Structure (TID 10003) or a row of its own."""
+    """Laterality: a modifier of the Anatomical Structure (TID 10003), a row of its own, or else the
+    Laterality modifier of the Target Region."""
     anatomy = event.find(codes.ANATOMICAL_STRUCTURE)
     if anatomy is not None and (lat := anatomy.coded(codes.LATERALITY)) is not None:
         return lat
-    return event.coded(codes.LATERALITY)
+    return event.coded(codes.LATERALITY) or target_region_laterality(event)
+
+
+def target_region_laterality(event: ContentItem) -> Coded | None:
+    """The Laterality concept modifier (HAS CONCEPT MOD) of the event's Target Region, if any."""
+    region = event.find(codes.TARGET_REGION)
+    return region.modifier(codes.LATERALITY) if region is not None else None
 
 
 def _orientation_modifier(event: ContentItem) -> Coded | None:
@@ -121,6 +128,7 @@ def read_event(event: ContentItem, ctx: Warner) -> ProjectionEvent | None:
         image_view_modifiers=_image_view_modifiers(event),
         projection_eponymous_name=event.coded(codes.PROJECTION_EPONYMOUS_NAME),
         target_region=event.coded(codes.TARGET_REGION),
+        target_region_laterality=target_region_laterality(event),
         patient_table_relationship_cid=event.coded(codes.PATIENT_TABLE_RELATIONSHIP),
         patient_orientation_cid=event.coded(codes.PATIENT_ORIENTATION),
         patient_orientation_modifier_cid=_orientation_modifier(event),

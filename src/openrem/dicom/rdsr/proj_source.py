@@ -1,16 +1,16 @@
 """X-ray source data of one irradiation event: PS3.16 TID 10003b Irradiation Event X-Ray Source Data.
 
 Per-pulse values (KVP, X-Ray Tube Current, Pulse Width, Exposure) may be repeated, one per pulse;
-they are kept as lists. Derived values follow OpenREM's rules: the exposure time of an event is the
-mean pulse width times the number of pulses when not sent, and the average tube current is the mean
-of the per-pulse currents when not sent.
+they are kept as lists, every value in order, whether sent as one NUM item per pulse or as one NUM
+item with many values (DS, VM > 1). Derived values follow OpenREM's rules: the exposure time of an
+event is the mean non-zero pulse width times the number of pulses when not sent, and the average
+tube current is the mean of the non-zero per-pulse currents when not sent.
 """
 
 from __future__ import annotations
 
-from statistics import fmean
-
 from openrem.dicom import codes
+from openrem.dicom.quantity import mean_nonzero
 from openrem.dicom.rdsr.proj_values import (
     AREA_M2,
     COUNT,
@@ -45,10 +45,11 @@ def read_filters(event: ContentItem, ctx: Warner) -> tuple[XrayFilter, ...]:
 
 
 def derived_exposure_time(pulse_width: tuple[float, ...], pulses: float | None) -> float | None:
-    """Exposure time (ms) = mean pulse width (ms) x number of pulses, when both are known."""
-    if not pulse_width or pulses is None:
+    """Exposure time (ms) = mean non-zero pulse width (ms) x number of pulses, when both are known."""
+    width = mean_nonzero(pulse_width)
+    if width is None or pulses is None:
         return None
-    return fmean(pulse_width) * pulses
+    return width * pulses
 
 
 def read_source(event: ContentItem, ctx: Warner) -> XraySource:
@@ -70,7 +71,7 @@ def read_source(event: ContentItem, ctx: Warner) -> XraySource:
         exposure_time = derived_exposure_time(pulse_width, pulses)
     average_current = quantity(event, codes.AVERAGE_XRAY_TUBE_CURRENT, CURRENT_MA, ctx)
     if average_current is None and current:
-        average_current = fmean(current)
+        average_current = mean_nonzero(current)
     rp = event.find(codes.REFERENCE_POINT_DEFINITION)
     derivation = event.find(codes.DERIVATION)
     return XraySource(

@@ -4,7 +4,8 @@ PS3.16 fixes the unit of every numeric concept of TID 10002 to 10007 (UCUM, PS3.
 "Units of Measurement"); vendors send other units (dGy.cm2 for dose area product, mGy for dose at
 the reference point) or misspelt ones (``Gym2``). :func:`quantity` reads the number, converts it
 to the unit the records use (:mod:`openrem.dicom.units`) from the unit code actually sent, and
-records a warning for a unit it does not know or a missing value.
+records a warning for a unit it does not know or a missing value (the one rule of
+:mod:`openrem.dicom.quantity`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from openrem.dicom.codes import Concept
+from openrem.dicom.quantity import read_value, read_values
 from openrem.dicom.srtree import ContentItem
 
 
@@ -43,27 +45,12 @@ INDEX = {"1": 1.0}
 
 
 def convert(item: ContentItem, table: dict[str, float], ctx: Warner) -> float | None:
-    """The value of a NUM item in the stored unit; None (with a warning) when it has no number.
+    """The value of a NUM item in the stored unit, by the one rule of :mod:`openrem.dicom.quantity`."""
+    return read_value(item, table, ctx, _name(item))
 
-    A value with no unit code is kept as sent; a value with a unit code outside ``table`` is kept
-    unconverted and a warning records the unit.
-    """
-    name = item.concept.meaning if item.concept else "numeric item"
-    value = item.as_float()
-    if value is None:
-        if item.number is not None:
-            ctx.warn(f"{name}: value {item.number!r} is not a number, dropped")
-        else:
-            ctx.warn(f"{name}: no numeric value")
-        return None
-    unit = item.unit.value if item.unit is not None else ""
-    if not unit:
-        return value
-    factor = table.get(unit)
-    if factor is None:
-        ctx.warn(f"{name}: unexpected unit {unit!r}, value kept unconverted")
-        return value
-    return value * factor
+
+def _name(item: ContentItem) -> str:
+    return item.concept.meaning if item.concept else "numeric item"
 
 
 def quantity(parent: ContentItem, concept: Concept, table: dict[str, float], ctx: Warner) -> float | None:
@@ -73,9 +60,9 @@ def quantity(parent: ContentItem, concept: Concept, table: dict[str, float], ctx
 
 
 def quantities(parent: ContentItem, concept: Concept, table: dict[str, float], ctx: Warner) -> tuple[float, ...]:
-    """Every child ``concept`` of ``parent`` (per-pulse values), converted; invalid ones dropped."""
-    values = (convert(item, table, ctx) for item in parent.find_all(concept))
-    return tuple(v for v in values if v is not None)
+    """Every value of every child ``concept`` of ``parent`` (per-pulse values, whether sent as one
+    item per pulse or as one item with VM > 1), in order, converted; invalid ones dropped."""
+    return tuple(v for item in parent.find_all(concept) for v in read_values(item, table, ctx, _name(item)))
 
 
 def count(parent: ContentItem, concept: Concept, ctx: Warner) -> int | None:

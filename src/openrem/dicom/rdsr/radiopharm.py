@@ -21,6 +21,7 @@ from openrem.dicom.classify import Kind
 from openrem.dicom.codes import Concept
 from openrem.dicom.header import read_equipment, read_patient, read_study
 from openrem.dicom.parse import ParseContext, ParseFailure, parser
+from openrem.dicom.quantity import read_value
 from openrem.dicom.records import (
     Administration,
     DoseReport,
@@ -114,7 +115,8 @@ def measure(
 ) -> float | None:
     """Numeric value of child ``concept`` of ``item`` converted with ``units`` (UCUM code -> factor).
 
-    A missing unit keeps the value as sent (with a warning); an unknown unit drops it.
+    Read by the one rule of :mod:`openrem.dicom.quantity` (missing unit: kept with a warning;
+    unknown unit: dropped with a warning).
 
     Parameters
     ----------
@@ -135,22 +137,7 @@ def measure(
     child = item.find(concept) if item is not None else None
     if child is None:
         return None
-    value = child.as_float()
-    if value is None:
-        if child.number is not None:
-            ctx.warn(f"{concept.name}: {child.number!r} is not a number")
-        return None
-    if units is None:
-        return value
-    unit = child.unit.value if child.unit is not None else None
-    if unit is None:
-        ctx.warn(f"{concept.name} has no unit: value kept as sent")
-        return value
-    factor = units.get(unit)
-    if factor is None:
-        ctx.warn(f"{concept.name} in unexpected unit {unit!r}: value dropped")
-        return None
-    return value * factor
+    return read_value(child, units, ctx, concept.name)
 
 
 def _datetime(item: ContentItem, concept: Concept, ctx: ParseContext) -> dt.datetime | None:

@@ -120,11 +120,22 @@ def code(rel: str, concept: Code, value: Code, children: list[bytes] | None = No
     return _head(rel, "CODE", concept) + sequence(0x0040, 0xA168, [code_body(value)]) + _children(children or [])
 
 
-def num(rel: str, concept: Code, value: float, unit: Code, children: list[bytes] | None = None) -> bytes:
-    """NUM content item (C.18.1): Measured Value Sequence with units code and Numeric Value (DS)."""
+def num(rel: str, concept: Code, value: float | tuple[float, ...], unit: Code,
+        children: list[bytes] | None = None) -> bytes:
+    """NUM content item (C.18.1): Measured Value Sequence with units code and Numeric Value (DS).
+
+    A tuple ``value`` is written as a multi-valued Numeric Value (VM 1-n, one value per pulse).
+    """
+    text_value = "\\".join(format_ds(x) for x in value) if isinstance(value, tuple) else format_ds(value)
     measured = (sequence(0x0040, 0x08EA, [code_body(unit)])
-                + text_element(0x0040, 0xA30A, "DS", format_ds(value)))
+                + text_element(0x0040, 0xA30A, "DS", text_value))
     return _head(rel, "NUM", concept) + sequence(0x0040, 0xA300, [measured]) + _children(children or [])
+
+
+def num_without_value(rel: str, concept: Code, qualifier: Code) -> bytes:
+    """NUM content item with an empty Measured Value Sequence and a Numeric Value Qualifier (C.18.1.1)."""
+    return (_head(rel, "NUM", concept) + sequence(0x0040, 0xA300, [])
+            + sequence(0x0040, 0xA301, [code_body(qualifier)]))
 
 
 def text(rel: str, concept: Code, value: str, children: list[bytes] | None = None) -> bytes:

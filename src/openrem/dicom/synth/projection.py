@@ -50,14 +50,14 @@ class ProjectionEvent:
     started: dt.datetime
     target_region: Code
     dap: float
-    kvp: float
-    tube_current: float
+    kvp: float | tuple[float, ...]
+    tube_current: float | tuple[float, ...]
     exposure_time: float
     exposure: float | None = None
     dose_rp: float | None = None
     pulse_rate: float | None = None
     number_of_pulses: float | None = None
-    pulse_width: float | None = None
+    pulse_width: float | tuple[float, ...] | None = None
     irradiation_duration: float | None = None
     primary_angle: float | None = None
     secondary_angle: float | None = None
@@ -75,6 +75,7 @@ class ProjectionEvent:
     half_value_layer: float | None = None
     compression_thickness: float | None = None
     anode: Code | None = None
+    target_region_laterality: Code | None = None
 
     @property
     def is_fluoro(self) -> bool:
@@ -149,7 +150,7 @@ class ProjectionStudy:
 # --------------------------------------------------------------------------- encoding
 
 
-def _opt(concept: Code, value: float | None, unit: Code) -> Iterator[bytes]:
+def _opt(concept: Code, value: float | tuple[float, ...] | None, unit: Code) -> Iterator[bytes]:
     if value is not None:
         yield e.num("CONTAINS", concept, value, unit)
 
@@ -227,7 +228,9 @@ def _event(ev: ProjectionEvent, variant: str) -> bytes:
     if ev.view is not None:
         items.append(e.code("CONTAINS", v.IMAGE_VIEW, ev.view))
     items += [
-        e.code("CONTAINS", v.TARGET_REGION, ev.target_region),
+        e.code("CONTAINS", v.TARGET_REGION, ev.target_region,
+               [e.code("HAS CONCEPT MOD", v.LATERALITY, ev.target_region_laterality)]
+               if ev.target_region_laterality is not None else None),
         e.num("CONTAINS", v.DAP, ev.dap, v.U_GYM2),
         *_opt(v.HALF_VALUE_LAYER, ev.half_value_layer, v.U_MM),
         *_opt(v.ENTRANCE_EXPOSURE_AT_RP, ev.entrance_exposure, v.U_MGY),
