@@ -89,14 +89,15 @@ def test_units_are_converted() -> None:
     assert report.warnings == ()
 
 
-def test_unexpected_or_missing_unit_warns_and_keeps_value() -> None:
+def test_unexpected_unit_drops_and_missing_unit_keeps_value_with_warnings() -> None:
+    """The one rule of openrem.dicom.quantity: never a number stored in a unit other than the column's."""
     report = _parse(_event(container(codes.CT_DOSE,
                                      num(codes.MEAN_CTDIVOL, "12", "mGy/s"),
                                      num(codes.DLP, "300", None))))
     event = _single(report)
-    assert event.mean_ctdivol == 12.0
+    assert event.mean_ctdivol is None
     assert event.dlp == 300.0
-    assert any("Mean CTDIvol" in w and "mGy/s" in w for w in report.warnings)
+    assert any("Mean CTDIvol" in w and "mGy/s" in w and "12" in w and "dropped" in w for w in report.warnings)
     assert any("DLP" in w and "no unit" in w for w in report.warnings)
 
 

@@ -80,6 +80,23 @@ def utf8_in_single_byte_text(value: str | None) -> str | None:
     return repaired if repaired != value else None
 
 
+def repair_utf8_text(ctx: ParseContext, value: str | None) -> str | None:
+    """Vendor fix ``utf8_text_in_latin1_object``: SR text holding UTF-8 bytes in an ISO_IR 100 object.
+
+    Narrow on purpose: only for objects that declare exactly ISO_IR 100 (Latin-1), and only where
+    the text read as Latin-1 is valid UTF-8 with a multi-byte sequence (see
+    :func:`utf8_in_single_byte_text`). Seen on Siemens CT reports (acquisition protocol).
+    """
+    charset = ctx.ds.get("SpecificCharacterSet")
+    if charset != "ISO_IR 100":
+        return value
+    repaired = utf8_in_single_byte_text(value)
+    if repaired is None:
+        return value
+    ctx.fixed("utf8_text_in_latin1_object")
+    return repaired
+
+
 def first_code(ds: Dataset, keyword: str) -> tuple[str | None, str | None]:
     """(code value, code meaning) of the first item of a code sequence attribute (PS3.3 8.8)."""
     seq = ds.get(keyword)

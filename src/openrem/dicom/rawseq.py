@@ -71,6 +71,8 @@ TEXT_TAGS = {TEXT_VALUE: "TEXT", UID_VALUE: "UIDREF", DATETIME: "DATETIME", DATE
 
 TEXT_TAG_BY_TYPE = {kind: tag for tag, kind in TEXT_TAGS.items()}
 
+DELIMITERS = {TEXT_VALUE: frozenset({0x0D, 0x0A, 0x09, 0x0C}), PERSON_NAME: frozenset({0x5E, 0x3D})}
+
 RawItem = dict[int, Any]
 
 
@@ -159,13 +161,18 @@ class _Decoder:
         self.encodings = encodings
         self.codes: dict[tuple[bytes, bytes, bytes], Code] = {}
 
-    def text(self, raw: bytes | None) -> str | None:
+    def text(self, raw: bytes | None, delimiters: frozenset[int] = frozenset({0x5C})) -> str | None:
+        """Decode a string value with the dataset's character sets; code extensions (ISO 2022) reset
+        at ``delimiters`` (PS3.5 6.1.2.5.3: the value delimiter, or CR/LF/TAB/FF for text, ^ and = for names)."""
         if raw is None:
             return None
-        try:
-            value = raw.decode("ascii")
-        except UnicodeDecodeError:
-            value = decode_bytes(raw, self.encodings, set())
+        if b"\x1b" in raw:  # ISO 2022 code extensions: 7-bit bytes that are not ASCII text
+            value = decode_bytes(raw, self.encodings, set(delimiters))
+        else:
+            try:
+                value = raw.decode("ascii")
+            except UnicodeDecodeError:
+                value = decode_bytes(raw, self.encodings, set(delimiters))
         value = value.strip(" \x00")
         return value or None
 
@@ -199,7 +206,7 @@ class _Decoder:
         else:
             tag = TEXT_TAG_BY_TYPE.get(vt)
             if tag is not None and tag in raw:
-                text = self.text(raw[tag])
+                text = self.text(raw[tag], DELIMITERS.get(tag, frozenset({0x5C})))
         template = raw.get(TEMPLATE_SEQUENCE)
         template_id = self.text(template[0].get(TEMPLATE_ID)) if template else None
         return ContentItem(

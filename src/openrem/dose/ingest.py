@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from openrem.dicom import plausible
 from openrem.dicom import records as r
+from openrem.dicom.classify import Kind
 from openrem.dicom.values import combine
 from openrem.dose import merge, treeio
 from openrem.dose.equipment import get_or_create_equipment
@@ -50,9 +51,11 @@ from openrem.dose.summary import summarise
 
 log = logging.getLogger(__name__)
 
-IMAGE_KINDS = frozenset({"dx_image", "mg_image", "nm_image"})
-FAMILY = {"ct_rdsr": "ct", "ct_philips": "ct", "projection_rdsr": "projection", "varic_esr": "projection",
-          "dx_image": "projection", "mg_image": "projection", "rrdsr": "nm", "nm_image": "nm"}
+IMAGE_KINDS = frozenset({Kind.DX_IMAGE, Kind.MG_IMAGE, Kind.NM_IMAGE})
+FAMILY: dict[str, str] = {Kind.CT_RDSR: "ct", Kind.CT_PHILIPS: "ct", Kind.PROJECTION_RDSR: "projection",
+                          Kind.VARIC_ESR: "projection", Kind.DX_IMAGE: "projection", Kind.MG_IMAGE: "projection",
+                          Kind.RRDSR: "nm", Kind.NM_IMAGE: "nm"}
+"""Report kinds (:class:`openrem.dicom.classify.Kind`, a StrEnum equal to the stored text) by family."""
 
 
 class Action(StrEnum):
@@ -112,7 +115,7 @@ def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
     candidates = [s for s in same_uid if FAMILY.get(s.source_kind) == family]
     if report.kind in IMAGE_KINDS and candidates:
         return _merge_image(candidates[0], report, source)
-    if report.kind == "rrdsr":
+    if report.kind == Kind.RRDSR:
         for study in candidates:
             if not stored_event_uids(study):
                 return _append_rrdsr(study, report, source)
@@ -301,7 +304,7 @@ def _merge_image(study: Study, report: r.DoseReport, source: str | None) -> Inge
     """Add one image's exposure (or PET series) to an existing study."""
     stored = treeio.study_trees_records(study)
     row = _row(report, source, True)
-    if report.kind == "nm_image":
+    if report.kind == Kind.NM_IMAGE:
         nm_old = stored["radiopharmaceutical_radiation_dose"]
         nm_new = report.radiopharmaceutical_radiation_dose
         if nm_old and nm_new:
@@ -352,7 +355,7 @@ def _append_rrdsr(study: Study, report: r.DoseReport, source: str | None) -> Ing
     tree = (merge.append_rrdsr(old[0], new[0]),) if old and new else new
     _rewrite(study, report, {**stored, "radiopharmaceutical_radiation_dose": tree},
              adopt_header=header_rank(report) < study.header_rank)
-    study.source_kind = "rrdsr"
+    study.source_kind = Kind.RRDSR.value
     study.save(update_fields=["source_kind"])
     _record_objects(study, [_row(report, source, True)])
     return IngestResult(Action.MERGED, study.pk, f"RRDSR added to image-based study {study.pk}")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from openrem.dicom.classify import Kind
 from openrem.dose.models import (
     AccumCassette,
     AccumIntegrated,
@@ -35,7 +36,7 @@ from openrem.dose.patient import not_patient_indicator
 DUAL = "dual"
 REWRITE_TARGETS = frozenset({"DX", "CR", "RF", "OT", "NM"})
 USER_MODALITIES = ("DX", "CR", "RF", "MG", "NM", "OT", DUAL)
-PROJECTION_KINDS = ("projection_rdsr", "varic_esr", "dx_image")
+PROJECTION_KINDS = (Kind.PROJECTION_RDSR.value, Kind.VARIC_ESR.value, Kind.DX_IMAGE.value)
 REWRITABLE_TYPES = ("DX", "CR", "PX", "RF", "OT", "NM")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydicom.charset import decode_bytes
 from pydicom.datadict import dictionary_VR
 from pydicom.dataset import Dataset
 from pydicom.tag import BaseTag, Tag, TagType
@@ -19,6 +20,7 @@ from openrem.dicom.parse import ParseContext
 from openrem.dicom.records import Coded
 from openrem.dicom.values import clean_text, combine, parse_da, parse_ds, parse_ds_list, parse_dt, parse_tm
 
+TEXT_VR_DELIMS = {0x0D, 0x0A, 0x09, 0x0C}
 BINARY_VRS = frozenset({"FD", "FL", "US", "SS", "UL", "SL", "SV", "UV", "AT"})
 
 
@@ -53,12 +55,26 @@ def raw_value(ds: Dataset, tag: TagType) -> Any:
         return None
     if _vr(ds, key) in BINARY_VRS:
         return ds[key].value
+    vr = _vr(ds, key)
+    if vr == "PN":
+        return str(ds[key].value)  # pydicom decodes each component group with its character set
     value = ds.get_item(key).value
     if isinstance(value, bytes):
-        return value.decode("latin-1")
+        return decode_text(ds, value, vr)
     if isinstance(value, list | tuple) or type(value).__name__ == "MultiValue":
         return "\\".join(str(v) for v in value)
     return value
+
+
+def decode_text(ds: Dataset, raw: bytes, vr: str) -> str:
+    """Decode a string value with the Specific Character Set in force for ``ds`` (PS3.5 6.1).
+
+    The character set of a sequence item is its parent's unless the item declares one; code
+    extensions (ISO 2022 escape sequences) are reset at the delimiters of the VR (PS3.5 6.1.2.5.3).
+    """
+    encodings = list(getattr(ds, "_character_set", None) or ()) or ["iso8859"]
+    delimiters = TEXT_VR_DELIMS if vr in ("LT", "ST", "UT") else {0x5C}
+    return decode_bytes(raw, encodings, delimiters)
 
 
 def _present(value: Any) -> bool:

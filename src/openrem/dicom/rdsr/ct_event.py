@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from openrem.dicom import codes
+from openrem.dicom.header import repair_utf8_text
 from openrem.dicom.parse import ParseContext
 from openrem.dicom.rdsr.ct_dosecheck import read_dose_check
 from openrem.dicom.rdsr.ct_values import count, measure
@@ -39,7 +40,7 @@ def read_event(ctx: ParseContext, event: ContentItem) -> CtEvent:
         modulation = _fix_modulation_type_from_comment(ctx, comment)
     return CtEvent(
         irradiation_event_uid=uid or "",
-        acquisition_protocol=event.txt(codes.ACQUISITION_PROTOCOL),
+        acquisition_protocol=repair_utf8_text(ctx, event.txt(codes.ACQUISITION_PROTOCOL)),
         ct_acquisition_type=event.coded(codes.CT_ACQUISITION_TYPE),
         target_region=event.coded(codes.TARGET_REGION),
         target_region_laterality=target_region_laterality(event),
