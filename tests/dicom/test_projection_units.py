@@ -45,10 +45,11 @@ def test_dap_in_dgy_cm2_is_converted() -> None:
     assert not ctx.warnings
 
 
-def test_unexpected_unit_is_kept_with_warning() -> None:
+def test_unexpected_unit_is_dropped_with_warning() -> None:
+    """The one rule (openrem.dicom.quantity): a value in an unknown unit is not stored; the warning keeps it."""
     ctx = Ctx()
-    assert convert(num(codes.DOSE_RP, "3", "R"), DOSE_GY, ctx) == 3
-    assert ctx.warnings and "unexpected unit" in ctx.warnings[0]
+    assert convert(num(codes.DOSE_RP, "3", "R"), DOSE_GY, ctx) is None
+    assert ctx.warnings and "unexpected unit 'R'" in ctx.warnings[0] and "3" in ctx.warnings[0]
 
 
 def test_not_a_number_is_dropped_with_warning() -> None:

@@ -81,3 +81,18 @@ def test_per_pulse_rf_report_stores_every_value(tmp_path: Path) -> None:
     nonzero = [c for c in CURRENT if c]
     assert event.source.average_xray_tube_current == pytest.approx(sum(nonzero) / len(nonzero))
     assert study.modality_type == "RF"
+
+
+def test_fixes_command_prints_the_registry() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from openrem.dicom import fixes
+
+    out = StringIO()
+    call_command("fixes", "--markdown", stdout=out)
+    assert out.getvalue() == fixes.markdown_table()
+    out = StringIO()
+    call_command("fixes", "--manufacturer", "Philips", "--model", "Azurion", stdout=out)
+    assert "philips_azurion_device_type" in out.getvalue() and "siemens_varic" not in out.getvalue()

@@ -72,7 +72,8 @@ def decode_text(ds: Dataset, raw: bytes, vr: str) -> str:
     The character set of a sequence item is its parent's unless the item declares one; code
     extensions (ISO 2022 escape sequences) are reset at the delimiters of the VR (PS3.5 6.1.2.5.3).
     """
-    encodings = list(getattr(ds, "_character_set", None) or ()) or ["iso8859"]
+    found = getattr(ds, "_character_set", None) or "iso8859"
+    encodings = [found] if isinstance(found, str) else list(found)
     delimiters = TEXT_VR_DELIMS if vr in ("LT", "ST", "UT") else {0x5C}
     return decode_bytes(raw, encodings, delimiters)
 
