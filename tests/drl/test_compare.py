@@ -7,7 +7,9 @@ import datetime
 import pytest
 
 from openrem.dose.models import StandardName, Study, UniqueEquipment
-from openrem.drl.compare import compare_dlp
+from openrem.drl.compare import compare_dlp, local_drl_set
+from openrem.drl.csvio import parse_drl_file, write_drl_file
+from openrem.drl.library import store_set
 from openrem.drl.models import DrlExamMapping, DrlSet
 
 DAY = datetime.date(2026, 3, 1)
@@ -57,6 +59,10 @@ def test_compare_head_dlp_per_system_and_local_drl() -> None:
     # local DRL: room medians 500 and 800 -> h = 0.75 -> 500 + 0.75 x 300 = 725
     assert head.local is not None and head.local.value == pytest.approx(725.0)
     assert head.local.n_rooms == 2 and head.local.n_studies == 9
+    # exported as a DRL set: stored and read back with its source
+    parsed = local_drl_set([head], name="Local CT", version="2026", source="Local audit 2026")
+    stored = store_set(parse_drl_file(write_drl_file(parsed)), is_local=True)
+    assert stored.is_local and stored.values.get(exam="Head", quantity="dlp").value == 725.0
 
 
 @pytest.mark.django_db

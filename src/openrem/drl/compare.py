@@ -26,6 +26,7 @@ from openrem.dosecalc.drlstats import (
     median,
     percentile,
 )
+from openrem.drl.csvio import ParsedSet, ParsedValue
 from openrem.drl.models import DrlSet
 
 
@@ -98,3 +99,12 @@ def compare_dlp(drl_set: DrlSet, *, date_from: datetime.date | None = None,
                           min_studies_per_room=min_studies_per_room, min_rooms=min_rooms, seed=seed)
         out.append(ExamComparison(exam, sorted(names), drl, table, excluded, local))
     return out
+
+
+def local_drl_set(results: list[ExamComparison], *, name: str, version: str, source: str,
+                  valid_from: datetime.date | None = None) -> ParsedSet:
+    """The local DRLs of a comparison as a DRL set (DLP per study, adult), for storing or export;
+    examinations without a local DRL value (too few data) are left out."""
+    values = [ParsedValue(e.exam, "", "adult", "dlp", round(e.local.value, 1), "mGy.cm")
+              for e in results if e.local is not None and e.local.value is not None]
+    return ParsedSet(name=name, version=version, source=source, valid_from=valid_from, values=values)
