@@ -61,3 +61,10 @@ def nm_alias() -> None:
 def ctphilips_alias() -> None:
     """``openrem_ctphilips.py FILE...``: import Philips CT dose info secondary captures."""
     _alias("ctphilips")
+
+
+def ptsizecsv_alias() -> None:
+    """``openrem_ptsizecsv.py [-u] [-v] [-o] csvfile id height weight``: patient sizes from a CSV file."""
+    from openrem.ptsize.cli import main as ptsize_main
+
+    sys.exit(ptsize_main())

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "openrem.jobs",
     "openrem.netdicom",
     "openrem.httpimport",
+    "openrem.alerts",
+    "openrem.ptsize",
     "openrem.exports",
     "openrem.ops",
     "openrem.importlog",
@@ -200,6 +202,17 @@ TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS") or 120)
 HTTP_IMPORT_INBOX = os.environ.get("HTTP_IMPORT_INBOX") or str(DATA_DIR / "inbox" / "http")
 HTTP_IMPORT_FOLDERS = env_list("HTTP_IMPORT_FOLDERS", [])
 HTTP_IMPORT_MAX_BYTES = int(os.environ.get("HTTP_IMPORT_MAX_BYTES") or 200 * 1024 * 1024)
+
+# E-mail of the dose alerts (spec: e-mail configuration; EMAIL_USE_TLS/EMAIL_USE_SSL: 0 or 1, at most one set).
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
+EMAIL_DOSE_ALERT_SENDER = os.environ.get("EMAIL_DOSE_ALERT_SENDER") or "openrem@localhost"
+EMAIL_OPENREM_URL = os.environ.get("EMAIL_OPENREM_URL") or "http://localhost:8000"
 
 if PRODUCTION:
     refuse_unsafe({"DEBUG": DEBUG, "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": ALLOWED_HOSTS,

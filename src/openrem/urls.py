@@ -13,6 +13,8 @@ _site: list[URLPattern | URLResolver] = [
     path("export/", include("openrem.exports.urls")),
     path("health", health, name="health"),
     path("skinmap/", include("openrem.skinmaps.urls")),
+    path("alerts/", include("openrem.alerts.urls")),
+    path("ptsize/", include("openrem.ptsize.urls")),
     path("", include("openrem.web.urls")),
 ]
 urlpatterns = [path(settings.VIRTUAL_DIRECTORY, include(_site))] if settings.VIRTUAL_DIRECTORY else _site

@@ -106,6 +106,23 @@ MATRIX: dict[str, dict[str, Any]] = {
     "export_abort": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["POST"]},
     "export_remove": {"kwargs": {"pk": 999999}, "allowed": {"exportgroup"}, "methods": ["POST"]},
     "export_delete": {"kwargs": {"pk": 999999}, "allowed": ANY_USER, "methods": ["POST"]},
+    # dose alerts (openrem.alerts.views): viewers see the alerts, admins acknowledge and configure
+    "alerts_list": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "alerts_acknowledge": {"kwargs": {"pk": 999999}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "alerts_rf_settings": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "alerts_recalculate": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},
+    "alerts_rules": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "alerts_rule_add": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "alerts_rule_edit": {"kwargs": {"pk": "<alert_rule>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    "alerts_rule_delete": {"kwargs": {"pk": "<alert_rule>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
+    # patient size import (openrem.ptsize.views): uploading needs importsizegroup; the imports list, abort,
+    # log and delete importsizegroup or admingroup (pk 999999 does not exist: a 404 counts as allowed)
+    "ptsize_upload": {"kwargs": {}, "allowed": {"importsizegroup"}, "methods": ["GET"]},
+    "ptsize_process": {"kwargs": {"pk": 999999}, "allowed": {"importsizegroup"}, "methods": ["GET"]},
+    "ptsize_imports": {"kwargs": {}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["GET"]},
+    "ptsize_abort": {"kwargs": {"pk": 999999}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["POST"]},
+    "ptsize_log": {"kwargs": {"pk": 999999}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["GET"]},
+    "ptsize_delete": {"kwargs": {}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["POST"]},
 }
 
 
@@ -130,4 +147,9 @@ def config_placeholder(value: Any) -> Any:
 
         return RemoteNode.objects.get_or_create(name="Matrix QR", defaults={
             "remote_aet": "MATRIXQR", "port": 1, "ip": "127.0.0.1"})[0].pk
+    if value == "<alert_rule>":
+        from openrem.alerts.models import AlertRule
+
+        return AlertRule.objects.get_or_create(name="Matrix rule", modality="ct", measure="total_dlp",
+                                               defaults={"threshold": 1000.0})[0].pk
     return value

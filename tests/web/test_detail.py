@@ -114,9 +114,11 @@ def test_rf_high_dose_values_get_the_highlight_class(viewer: Client) -> None:
     low = ingest(rf_report("7.2", "7.2.1", dap=0.002)).study_pk  # 2000 cGy.cm2
     high_html = _page(viewer, Study.objects.get(pk=high))
     low_html = _page(viewer, Study.objects.get(pk=low))
-    assert "dose-high" in _element(high_html, "rf-events")
+    # study-level highlighting (alert levels of openrem.alerts): study totals, never single events
+    assert "dose-high" not in _element(high_html, "rf-events")
     assert "dose-high" in _element(high_html, "rf-planes")
-    assert "dose-high" not in _element(low_html, "rf-events")
+    assert "dose-high" in _rows(_element(high_html, "rf-summary"))[-1]
+    assert "dose-high" not in _element(low_html, "rf-planes")
     assert "dose-high" not in _element(low_html, "rf-summary")
 
 

@@ -109,7 +109,10 @@ RF = Modality(
              Column("dap", _("Total DAP"), "total_dap", unit="cGy·cm²", scale=GY_M2_TO_CGY_CM2, order_by="total_dap"),
              Column("rp_dose", _("Total dose at RP (A)"), "total_rp_dose_a", unit="Gy", order_by="total_rp_dose_a"),
              Column("peak_skin_dose", _("Peak skin dose"), "skin_dose_map__peak_skin_dose_gy", unit="Gy",
-                    order_by="skin_dose_map__peak_skin_dose_gy", digits=3)),
+                    order_by="skin_dose_map__peak_skin_dose_gy", digits=3),
+             # summed over the previous weeks for the same patient (openrem.alerts.cumulative)
+             Column("dap_weeks", _("Summed DAP"), "total_dap_delta_weeks", unit="cGy·cm²", scale=GY_M2_TO_CGY_CM2),
+             Column("rp_weeks", _("Summed dose at RP"), "total_rp_dose_delta_weeks", unit="Gy")),
     filters=(*COMMON_FILTERS, *standard_name_filters("RF"), *WEIGHT_FILTERS,
              Filter("protocol", _("Acquisition protocol"), "text",
                     event_exists("ProjectionEvent", "acquisition_protocol__icontains")),

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from openrem.alerts.display import detail_context, rf_levels
 from openrem.dose.models import Study
 from openrem.modalities.base import Modality
 from openrem.modalities.registry import MODALITIES, for_modality_type
@@ -33,11 +34,25 @@ def modality_context(slug: str, trees: dict[str, tuple[Any, ...]]) -> dict[str, 
     rows = [dd.event_row(e) for e in dd.projection_events(proj)]
     context: dict[str, Any] = {"proj_reports": proj, "events": rows, "planes": dd.plane_rows(proj)}
     if slug == "rf":
-        context.update(summary=dd.irradiation_summary(rows), high_dap=dd.HIGH_DAP_CGY_CM2,
-                       high_rp_dose=dd.HIGH_RP_DOSE_GY)
+        context.update(summary=dd.irradiation_summary(rows))
+        _rf_highlight(context)
     elif slug == "mg":
         context["breasts"] = dd.breast_rows(proj)
     return context
+
+
+def _rf_highlight(context: dict[str, Any]) -> None:
+    """Study-level highlighting with the fluoroscopy alert levels: per-plane and overall totals only
+    (single events are not compared with a study level)."""
+    levels = rf_levels()
+    on = levels["enabled"]
+    context.update(high_dap=levels["dap"], high_rp_dose=levels["rp"], alerts_on=on)
+    for row in context["planes"] + [s for s in context["summary"] if s["total"]]:
+        row["dap_high"] = on and row["dap"] is not None and row["dap"] > levels["dap"]
+        row["rp_high"] = on and row["rp_dose"] is not None and row["rp_dose"] > levels["rp"]
+    for row in context["summary"]:
+        if not row["total"]:
+            row["dap_high"] = row["rp_high"] = False
 
 
 @viewer_required
@@ -55,4 +70,5 @@ def study_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "total_dap_cgy_cm2": study.total_dap * dd.GY_M2_TO_CGY_CM2 if study.total_dap is not None else None,
     }
     context.update(modality_context(modality.slug, dd.load_trees(study)))
+    context.update(detail_context(study))
     return render(request, modality.detail_template, context)

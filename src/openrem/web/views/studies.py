@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from openrem.alerts.display import alerted_study_pks, hidden_list_columns
 from openrem.dose.models import UserProfile
 from openrem.modalities.registry import MODALITIES
 from openrem.web.access import ADMIN, PID, in_group, viewer_required
@@ -29,11 +30,14 @@ def study_list(request: HttpRequest, slug: str) -> HttpResponse:
     studies, form = filtered_studies(modality, request.user, data)
     per_page = int(form.cleaned_data.get("per_page") or 25) if form.is_valid() else (default_size or 25)
     page = paginate(studies, request.GET.get("page"), per_page or 25)  # two queries, whatever the page size
-    rows = [(study, [c.value(study) for c in modality.columns]) for study in page.object_list]
+    hidden = hidden_list_columns(modality.slug)
+    columns = [c for c in modality.columns if c.key not in hidden]
+    rows = [(study, [c.value(study) for c in columns]) for study in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/study_list.html", {
-        "modality": modality, "form": form, "page": page, "rows": rows, "columns": modality.columns,
+        "modality": modality, "form": form, "page": page, "rows": rows, "columns": columns,
+        "alert_pks": alerted_study_pks(study.pk for study in page.object_list),
         "query": query.urlencode(), "order": request.GET.get("o", ""), "count_cap": COUNT_CAP,
         "is_admin": in_group(request.user, ADMIN), "show_pid": in_group(request.user, PID),
     })
