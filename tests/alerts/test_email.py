@@ -108,3 +108,20 @@ def test_broken_smtp_server_keeps_the_import_and_shows_the_failure(
     client.force_login(physicist)
     page = client.get("/tasks/").content.decode()
     assert "alert_email" in page and "SMTPDataError" in page
+
+
+def test_a_failing_check_leaves_the_import_and_a_failed_task_record(
+        monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> None:
+    """A check that raises (here: a rule whose measure reading breaks) is recorded; the study stays."""
+    from openrem.alerts import engine
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("measure unreadable")
+
+    monkeypatch.setattr(engine, "check_study", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = ingest(ct_report("5.9", "5.9.1", ["z"])).study_pk
+    assert Study.objects.filter(pk=pk).exists()
+    record = TaskRecord.objects.get(task_type="alert_check")
+    assert record.status == TaskRecord.FAILED and "measure unreadable" in record.error
+    assert record.summary == f"study {pk} (stored)"

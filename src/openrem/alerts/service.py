@@ -14,13 +14,14 @@ def _record(task_type: str, summary: str, user: Any = None) -> TaskRecord:
                                      user=user if getattr(user, "is_authenticated", False) else None)
 
 
-def queue_check(study_pk: int, action: str = "") -> TaskRecord:
-    """Queue the check of one study (cumulative totals, rules, e-mail) as a background task."""
+def queue_check(study_pk: int, action: str = "") -> None:
+    """Queue the check of one study (cumulative totals, rules, e-mail) as a background task.
+
+    The check gets a task record only when it fails (so the task history is not filled with one check per
+    imported object); the e-mail it queues always has one."""
     from openrem.alerts.tasks import check_task
 
-    record = _record("alert_check", f"study {study_pk}" + (f" ({action})" if action else ""))
-    transaction.on_commit(lambda: check_task(record.pk, study_pk))
-    return record
+    transaction.on_commit(lambda: check_task(study_pk, action))
 
 
 def queue_email(study_pk: int, firing_pks: list[int]) -> TaskRecord:

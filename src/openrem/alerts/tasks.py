@@ -39,21 +39,17 @@ def run_check(study_pk: int, *, notify: bool) -> tuple[list[int], list[int]]:
 
 
 @db_task(context=False)  # type: ignore[untyped-decorator]
-def check_task(record_id: int, study_pk: int) -> None:
-    """The check that follows an import: e-mail for the new firings of the stored study."""
-    if _start(record_id) is None:
-        return
+def check_task(study_pk: int, action: str = "") -> None:
+    """The check that follows an import: e-mail for the new firings of the stored study. A failure is
+    logged and written to a failed ``alert_check`` task record (shown on the task page)."""
     try:
-        checked, emails = run_check(study_pk, notify=True)
+        run_check(study_pk, notify=True)
     except Exception:
         log.exception("alert check of study %s failed", study_pk)
-        _finish(record_id, TaskRecord.FAILED, error=traceback.format_exc())
-        return
-    from openrem.alerts.models import AlertFiring
-
-    active = AlertFiring.objects.filter(study_id=study_pk, active=True).count()
-    result = f"{active} active alert(s); studies checked: {len(checked)}"
-    _finish(record_id, TaskRecord.COMPLETE, result=result + (f"; e-mail queued ({len(emails)})" if emails else ""))
+        now = timezone.now()
+        TaskRecord.objects.create(task_type="alert_check", status=TaskRecord.FAILED, started_at=now,
+                                  finished_at=now, summary=f"study {study_pk}" + (f" ({action})" if action else ""),
+                                  error=traceback.format_exc()[:20000])
 
 
 def _start_attempt(record_id: int) -> bool:
