@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
+
+from django.db.models import Exists, OuterRef
 
 from openrem.alerts.measures import GY_M2_TO_CGY_CM2, rp_dose_gy
 from openrem.alerts.models import AlertFiring, AlertRule, AlertSettings
@@ -12,10 +13,9 @@ from openrem.alerts.presets import PRESETS, RF_PRESETS
 CUMULATIVE_COLUMNS = ("dap_weeks", "rp_weeks")  # RF list columns of the summed values (registry keys)
 
 
-def alerted_study_pks(pks: Iterable[int]) -> set[int]:
-    """The studies among ``pks`` with an alert still over its threshold."""
-    return set(AlertFiring.objects.filter(study_id__in=list(pks), active=True, rule__enabled=True)
-               .values_list("study_id", flat=True))
+def alert_exists() -> Exists:
+    """Annotation: the study has an alert still over its threshold (of an enabled rule)."""
+    return Exists(AlertFiring.objects.filter(study_id=OuterRef("pk"), active=True, rule__enabled=True))
 
 
 def rf_levels() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from openrem.alerts.display import alerted_study_pks, hidden_list_columns
+from openrem.alerts.display import alert_exists, hidden_list_columns
 from openrem.dose.models import UserProfile
 from openrem.modalities.registry import MODALITIES
 from openrem.web.access import ADMIN, PID, in_group, viewer_required
@@ -28,6 +28,7 @@ def study_list(request: HttpRequest, slug: str) -> HttpResponse:
     if not data.get("per_page"):  # the user's own default (Config > Home page options)
         data["per_page"] = str(default_size or 25)
     studies, form = filtered_studies(modality, request.user, data)
+    studies = studies.annotate(dose_alert=alert_exists())  # study-level highlighting, in the rows query
     per_page = int(form.cleaned_data.get("per_page") or 25) if form.is_valid() else (default_size or 25)
     page = paginate(studies, request.GET.get("page"), per_page or 25)  # two queries, whatever the page size
     hidden = hidden_list_columns(modality.slug)
@@ -37,7 +38,6 @@ def study_list(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("page", None)
     return render(request, "web/study_list.html", {
         "modality": modality, "form": form, "page": page, "rows": rows, "columns": columns,
-        "alert_pks": alerted_study_pks(study.pk for study in page.object_list),
         "query": query.urlencode(), "order": request.GET.get("o", ""), "count_cap": COUNT_CAP,
         "is_admin": in_group(request.user, ADMIN), "show_pid": in_group(request.user, PID),
     })
