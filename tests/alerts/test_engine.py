@@ -106,3 +106,16 @@ def test_peak_skin_dose_hook(presets: None, django_capture_on_commit_callbacks: 
     with django_capture_on_commit_callbacks(execute=True):
         peak_skin_dose_stored(pk, 1.5)
     assert AlertFiring.objects.get(pk=firing.pk).active is False
+
+
+def test_stored_skin_dose_map_is_checked(presets: None, django_capture_on_commit_callbacks: Any) -> None:
+    """A skin dose map stored by the skin dose code (skinmaps.SkinDoseMap) re-checks its study."""
+    from factories import rf_report
+    from openrem.skinmaps.models import SkinDoseMap
+
+    pk = ingest(rf_report("4.7", "4.7.1")).study_pk
+    with django_capture_on_commit_callbacks(execute=True):
+        SkinDoseMap.objects.create(study_id=pk, status=SkinDoseMap.CALCULATED, version="test",
+                                   peak_skin_dose_gy=3.25)
+    firing = AlertFiring.objects.get(study_id=pk, rule__preset="rf_peak_skin_dose")
+    assert (firing.value, firing.threshold) == (3.25, 2.0)

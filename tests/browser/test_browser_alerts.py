@@ -19,6 +19,7 @@ from openrem.alerts.models import AlertRule
 from openrem.alerts.presets import create_presets
 from openrem.dose.models import Study
 from openrem.dose.services import import_file
+from openrem.skinmaps.models import SkinMapSettings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -49,9 +50,11 @@ def _row_highlighted(page: Page, pk: int) -> bool:
 def test_level_change_and_recalculation_change_the_highlighting(
         transactional_db: Any, login_as: Callable[[str], Page], sample: Callable[[str], Path]) -> None:
     create_presets(AlertRule)  # the transactional test database is emptied between tests
+    SkinMapSettings.objects.update_or_create(pk=1, defaults={"enabled": False})  # not under test here
     assert not import_file(sample(RF_SAMPLE)).failed
     study = Study.objects.get(modality_type="RF")
     page = login_as("admingroup")
+    page.set_default_navigation_timeout(60_000)  # the fluoroscopy detail page is slow on a busy machine
 
     assert not _row_highlighted(page, study.pk)
     page.goto(reverse("study_detail", args=["rf", study.pk]))

@@ -59,9 +59,18 @@ def dap_cgy_cm2(study: Any) -> float | None:
 
 
 def peak_skin_dose_gy(study: Study) -> float | None:
-    """The peak skin dose handed over by the skin dose map calculation (:mod:`openrem.alerts.hooks`)."""
+    """The peak skin dose of the study's calculated skin dose map (``skinmaps.SkinDoseMap``), else the value
+    handed over through :func:`openrem.alerts.hooks.peak_skin_dose_stored`."""
+    from django.apps import apps
+
     from openrem.alerts.models import PeakSkinDose
 
+    if apps.is_installed("openrem.skinmaps"):
+        skin_map = apps.get_model("skinmaps", "SkinDoseMap")
+        value = (skin_map.objects.filter(study=study, status="calculated", peak_skin_dose_gy__isnull=False)
+                 .values_list("peak_skin_dose_gy", flat=True).first())
+        if value is not None:
+            return float(value)
     return PeakSkinDose.objects.filter(study=study).values_list("peak_skin_dose_gy", flat=True).first()
 
 
