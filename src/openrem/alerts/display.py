@@ -54,8 +54,10 @@ def detail_context(study: Any) -> dict[str, Any]:
 
     levels = rf_levels()
     context["rf_levels"] = levels
+    if not study.patient_id:
+        return context
     alert_settings = AlertSettings.get()
-    if alert_settings.show_cumulative and study.patient_id:
+    if alert_settings.show_cumulative:
         dap = study.total_dap_delta_weeks * GY_M2_TO_CGY_CM2 if study.total_dap_delta_weeks is not None else None
         studies = list(window_studies(study, alert_settings.cumulative_weeks))
         for s in studies:

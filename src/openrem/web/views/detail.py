@@ -35,16 +35,14 @@ def modality_context(slug: str, trees: dict[str, tuple[Any, ...]]) -> dict[str, 
     context: dict[str, Any] = {"proj_reports": proj, "events": rows, "planes": dd.plane_rows(proj)}
     if slug == "rf":
         context.update(summary=dd.irradiation_summary(rows))
-        _rf_highlight(context)
     elif slug == "mg":
         context["breasts"] = dd.breast_rows(proj)
     return context
 
 
-def _rf_highlight(context: dict[str, Any]) -> None:
+def _rf_highlight(context: dict[str, Any], levels: dict[str, Any]) -> None:
     """Study-level highlighting with the fluoroscopy alert levels: per-plane and overall totals only
     (single events are not compared with a study level)."""
-    levels = rf_levels()
     on = levels["enabled"]
     context.update(high_dap=levels["dap"], high_rp_dose=levels["rp"], alerts_on=on)
     for row in context["planes"] + [s for s in context["summary"] if s["total"]]:
@@ -71,4 +69,6 @@ def study_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     }
     context.update(modality_context(modality.slug, dd.load_trees(study)))
     context.update(detail_context(study))
+    if modality.slug == "rf":
+        _rf_highlight(context, context.get("rf_levels") or rf_levels())
     return render(request, modality.detail_template, context)
