@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import math
 import random
-import struct
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from pydicom.errors import BytesLengthException
 from openrem.dicom import srtree, synth
 from openrem.dicom.classify import classify
 from openrem.dicom.parse import MAX_SR_DEPTH, parse_bytes
+from openrem.dicom.rawseq import RawParseError
 from openrem.dicom.synth import hostile
 from openrem.dose.models import CtEvent, ProcessedObject, Study
 from openrem.importlog.models import FailedImport
@@ -30,7 +30,7 @@ from openrem.jobs.service import queue_folder_import
 REFUSED = {  # class -> (exception the raw layer raises, words of the result line)
     "code_sequence_wrong_vr": (AttributeError, "AttributeError"),
     "deep_nesting": (RecursionError, f"nested deeper than {MAX_SR_DEPTH} levels"),
-    "truncated_sequence": (struct.error, "struct.error"),
+    "truncated_sequence": (RawParseError, "sequence truncated"),
     "flipped_vr_length": (BytesLengthException, "BytesLengthException"),
     "flipped_vr_unknown": (NotImplementedError, "Unknown Value Representation"),
 }
