@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openrem.web.middleware.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "openrem.ops.middleware.ContentSecurityPolicyMiddleware",
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "openrem.web.context.display",
             ],
         },
     },
@@ -213,6 +215,13 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
 EMAIL_DOSE_ALERT_SENDER = os.environ.get("EMAIL_DOSE_ALERT_SENDER") or "openrem@localhost"
 EMAIL_OPENREM_URL = os.environ.get("EMAIL_OPENREM_URL") or "http://localhost:8000"
+
+# Import page (openrem.web.upload): the largest upload (bytes, whole request; a zip's content counts
+# uncompressed), the most objects per upload, and the folder uploaded objects wait in.
+WEB_UPLOAD_MAX_BYTES = int(os.environ.get("WEB_UPLOAD_MAX_BYTES") or 1024**3)
+WEB_UPLOAD_MAX_FILES = int(os.environ.get("WEB_UPLOAD_MAX_FILES") or 1000)
+WEB_UPLOAD_INBOX = os.environ.get("WEB_UPLOAD_INBOX") or str(DATA_DIR / "inbox" / "web")
+DATA_UPLOAD_MAX_NUMBER_FILES = WEB_UPLOAD_MAX_FILES
 
 if PRODUCTION:
     refuse_unsafe({"DEBUG": DEBUG, "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": ALLOWED_HOSTS,

@@ -18,3 +18,7 @@ _site: list[URLPattern | URLResolver] = [
     path("", include("openrem.web.urls")),
 ]
 urlpatterns = [path(settings.VIRTUAL_DIRECTORY, include(_site))] if settings.VIRTUAL_DIRECTORY else _site
+
+handler403 = "openrem.web.views.errors.permission_denied"
+handler404 = "openrem.web.views.errors.page_not_found"
+handler500 = "openrem.web.views.errors.server_error"

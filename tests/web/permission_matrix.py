@@ -27,8 +27,13 @@ MATRIX: dict[str, dict[str, Any]] = {
     "password_change_done": {"kwargs": {}, "allowed": ANY_USER, "methods": ["GET"]},
     "study_list": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["GET"]},
     "study_detail": {"kwargs": {"slug": "ct", "pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},
+    "study_list_columns": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["POST"]},
     "study_delete": {"kwargs": {"pk": "<study>"}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "api_modalities": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    "api_docs": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    # import page: users with import rights (openrem.web.access.can_import)
+    "import_upload": {"kwargs": {}, "allowed": {"importqrgroup", "importsizegroup", "admingroup"},
+                      "methods": ["GET", "POST"]},
     "api_openapi": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
     "api_study_list": {"kwargs": {"slug": "ct"}, "allowed": VIEWERS, "methods": ["GET"]},
     "api_study_detail": {"kwargs": {"slug": "ct", "pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},

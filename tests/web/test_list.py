@@ -20,7 +20,7 @@ from factories import ct_report
 from openrem.dicom import records as r
 from openrem.dose.ingest import ingest
 from openrem.dose.models import Study
-from openrem.web.filtering import paginate
+from openrem.web.filtering import paginate, paginate_keyset
 
 LIST = reverse("study_list", kwargs={"slug": "ct"})
 
@@ -84,9 +84,9 @@ def test_query_count_does_not_grow_with_page_size(viewer: Client, many: list[int
     small = queries_of(viewer, f"{query}&per_page=10")
     large = queries_of(viewer, f"{query}&per_page=200")
     assert small == large
-    # session, user, groups, profile, [EXPLAIN], count, rows, chart options, session save (savepoint, update,
-    # release: SESSION_SAVE_EVERY_REQUEST)
-    assert small <= 11
+    # session, user, groups, profile, display preferences, [EXPLAIN], count, rows, chart options, session
+    # save (savepoint, update, release: SESSION_SAVE_EVERY_REQUEST)
+    assert small <= 12
 
 
 def test_query_count_does_not_grow_with_page_number(viewer: Client, many: list[int]) -> None:
@@ -157,8 +157,9 @@ def test_capped_count_and_clamping(many: list[int]) -> None:
 
 def test_more_than_cap_is_shown_without_a_total(viewer: Client, many: list[int], monkeypatch: Any) -> None:
     monkeypatch.setattr("openrem.web.filtering.COUNT_CAP", 5)
-    monkeypatch.setattr("openrem.web.views.studies.paginate",
-                        lambda qs, page, per_page: paginate(qs, page, per_page, cap=5))
+    monkeypatch.setattr("openrem.web.views.studies.paginate_keyset",
+                        lambda qs, ordering, page, per_page, after=None, before=None:
+                        paginate_keyset(qs, ordering, page, per_page, after, before, cap=5))
     response = viewer.get(f"{LIST}?per_page=10")
     assert response.status_code == 200
     assert b"30 studies" not in response.content

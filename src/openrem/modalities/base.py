@@ -28,29 +28,49 @@ class Column:
     key: str
     label: Label
     path: str
-    unit: Label = ""
-    scale: float = 1.0  # stored value x scale = displayed value (e.g. Gy.m2 -> cGy.cm2 is 1e6)
+    unit: Label = ""  # unit of a column that is not a dose quantity (age in years)
+    quantity: str = ""  # key of :data:`openrem.modalities.units.QUANTITIES`: display unit and figures
     order_by: str | None = None  # ORM ordering field; None: not sortable
-    digits: int | None = None  # significant digits shown
+    digits: int | None = None  # significant digits shown (default: the quantity's)
+    key_dose: bool = False  # a key dose column: shown first after the date, never hidden by default
 
     def value(self, study: Any) -> Any:
+        """The stored value (stored unit) of this column for ``study``."""
         obj: Any = study
         for part in self.path.split("__"):
             obj = getattr(obj, part, None)
             if obj is None:
                 return None
-        if isinstance(obj, int | float) and not isinstance(obj, bool) and self.scale != 1.0:
-            return obj * self.scale
         return obj
+
+    def display_unit(self, choice: str | None = None) -> str:
+        """The unit shown in the heading (``choice``: the user's DAP unit)."""
+        if self.quantity:
+            from openrem.modalities.units import display_unit
+
+            return display_unit(self.quantity, choice).symbol
+        return str(self.unit)
+
+    def format(self, value: Any, choice: str | None = None) -> str:
+        """``value`` (stored unit) as shown in the list: converted, significant figures, locale."""
+        from openrem.modalities.units import convert, format_number, quantity
+
+        if self.quantity and isinstance(value, int | float) and not isinstance(value, bool):
+            q = quantity(self.quantity)
+            return format_number(convert(value, self.quantity, choice), self.digits or q.digits)
+        if isinstance(value, float):
+            return format_number(value, self.digits or 3)
+        return format_number(value)
 
 
 @dataclass(frozen=True)
 class Filter:
     """One filter of the study list.
 
-    ``kind``: ``text`` (case-insensitive contains), ``min``/``max`` (numbers, converted by ``scale``
-    from the unit shown to the unit stored), ``date_from``/``date_until``, ``count`` (event count
-    choices), ``choice`` (fixed choices), ``bool``. ``build`` turns the cleaned value into a ``Q``.
+    ``kind``: ``text`` (case-insensitive contains), ``min``/``max`` (numbers; with a ``quantity`` the
+    value is entered in its display unit and converted to the stored unit before ``build``),
+    ``date_from``/``date_until``, ``count`` (event count choices), ``choice`` (fixed choices),
+    ``bool``. ``build`` turns the cleaned value (stored unit) into a ``Q``.
     """
 
     name: str
@@ -60,6 +80,23 @@ class Filter:
     group: str | None = None  # permission group needed to use the filter (pidgroup for identifiers)
     unit: Label = ""
     choices: tuple[tuple[str, Label], ...] = ()
+    quantity: str = ""  # key of :data:`openrem.modalities.units.QUANTITIES` (display unit of the value)
+
+    def display_unit(self, choice: str | None = None) -> str:
+        """The unit the value is entered in (``choice``: the user's DAP unit)."""
+        if self.quantity:
+            from openrem.modalities.units import display_unit
+
+            return display_unit(self.quantity, choice).symbol
+        return str(self.unit)
+
+    def to_stored(self, value: Any, choice: str | None = None) -> Any:
+        """An entered number in the stored unit (divided by the display unit's factor)."""
+        if self.quantity and isinstance(value, int | float):
+            from openrem.modalities.units import display_unit
+
+            return float(value) / display_unit(self.quantity, choice).factor
+        return value
 
 
 @dataclass(frozen=True)
@@ -76,6 +113,11 @@ class Modality:
     event_model: str | None = None  # tree model holding its events (for event-level filters)
     charts: tuple[Chart, ...] = field(default=())  # openrem.modalities.chart_registry
     standard_names: str = ""  # StandardName.modality code, when the modality has standard names
+
+    def display_columns(self) -> tuple[Column, ...]:
+        """The list columns in display order: the first (date, the link), the key dose columns, the rest."""
+        first, rest = self.columns[:1], self.columns[1:]
+        return (*first, *(c for c in rest if c.key_dose), *(c for c in rest if not c.key_dose))
 
     def orderings(self) -> dict[str, str]:
         """Column key -> ORM ordering field, for the sortable columns."""
@@ -94,12 +136,12 @@ def contains(path: str) -> Callable[[Any], Q]:
     return lambda value: Q(**{f"{path}__icontains": value})
 
 
-def at_least(path: str, scale: float = 1.0) -> Callable[[Any], Q]:
-    return lambda value: Q(**{f"{path}__gte": float(value) * scale})
+def at_least(path: str) -> Callable[[Any], Q]:
+    return lambda value: Q(**{f"{path}__gte": float(value)})
 
 
-def at_most(path: str, scale: float = 1.0) -> Callable[[Any], Q]:
-    return lambda value: Q(**{f"{path}__lte": float(value) * scale})
+def at_most(path: str) -> Callable[[Any], Q]:
+    return lambda value: Q(**{f"{path}__lte": float(value)})
 
 
 def event_exists(model_name: str, lookup: str, parent_path: str = "parent__parent") -> Callable[[Any], Q]:
@@ -116,7 +158,7 @@ def event_exists(model_name: str, lookup: str, parent_path: str = "parent__paren
 
 
 COUNT_CHOICES: tuple[tuple[str, Label], ...] = (
-    ("", pgettext_lazy("event count", "Any")), ("0", pgettext_lazy("event count", "None")), ("gt0", ">0"),
+    ("", pgettext_lazy("event count", "Any")), ("0", "0"), ("gt0", ">0"),
     *((str(i), str(i)) for i in range(1, 11)), ("gt10", ">10"),
 )
 

@@ -69,6 +69,11 @@ def group_required(group: str) -> Callable[[View], View]:
     return require(lambda user: in_group(user, group))
 
 
+def can_import(user: Any) -> bool:
+    """Importing DICOM files from the browser: importqrgroup, importsizegroup or admingroup."""
+    return any(in_group(user, g) for g in (IMPORT_QR, IMPORT_SIZE, ADMIN))
+
+
 viewer_required = require(can_view)
 login_required = require(lambda user: True)
 admin_required = group_required(ADMIN)

@@ -19,6 +19,7 @@ from openrem.dose.models import Study
 from openrem.jsonsafe import STRICT, finite
 from openrem.modalities.base import Modality
 from openrem.modalities.registry import MODALITIES, for_modality_type
+from openrem.modalities.units import DAP_UNITS
 from openrem.web import api_serialize as ser
 from openrem.web.access import PID, can_view, in_group
 from openrem.web.filtering import PAGE_SIZES, filtered_studies, visible_filters
@@ -85,7 +86,7 @@ def study_list(request: HttpRequest, slug: str) -> HttpResponse:
     if page is None:
         return error(400, "invalid parameters", fields={"page": [{"message": "Enter a whole number of at least 1.",
                                                                       "code": "invalid"}]})
-    studies, form = filtered_studies(modality, request.user, request.GET)
+    studies, form = filtered_studies(modality, request.user, request.GET, DAP_UNITS[0].key)  # units as documented
     if not form.is_valid():
         return error(400, "invalid parameters", fields=form.errors.get_json_data())
     per_page: int = form.cleaned_data.get("per_page") or 25

@@ -101,7 +101,7 @@ def column_api_keys(modality: Modality) -> dict[str, str]:
 def filter_json(spec: Filter) -> dict[str, Any]:
     """One filter declaration."""
     out: dict[str, Any] = {"name": spec.name, "label": text(spec.label), "kind": spec.kind,
-                           "unit": text(spec.unit)}
+                           "unit": spec.display_unit()}
     if spec.choices:
         out["choices"] = [{"value": v, "label": text(label)} for v, label in spec.choices]
     if spec.group:
@@ -113,7 +113,7 @@ def modality_json(modality: Modality, filters: list[Filter]) -> dict[str, Any]:
     """One modality of the registry, with the filters the user may use."""
     api_keys = column_api_keys(modality)
     units = {f.key: f.unit for f in list_summary_fields(modality)}
-    columns = [{"key": c.key, "label": text(c.label), "unit": text(c.unit), "field": api_keys[c.key],
+    columns = [{"key": c.key, "label": text(c.label), "unit": c.display_unit(), "field": api_keys[c.key],
                 "field_unit": units.get(api_keys[c.key], ""), "sortable": bool(c.order_by)}
                for c in modality.columns]
     return {"slug": modality.slug, "label": text(modality.label), "modality_types": list(modality.modality_types),

@@ -4,7 +4,8 @@
 however many events the study has (``prefetch_related`` over every table of
 :data:`openrem.dose.models.generated.TREE`, then :func:`openrem.dose.treeio.row_to_record`, whose
 child look-ups hit the prefetch cache). The other helpers are pure: they take records and return
-rows of display values in display units (DAP in cGy·cm², durations and exposure times in ms).
+rows of values in the stored units (DAP Gy·m², dose at RP Gy, durations s, exposure times ms); the
+templates convert them to display units with :mod:`openrem.modalities.units` (``{% qty %}``).
 """
 
 from __future__ import annotations
@@ -20,12 +21,10 @@ from openrem.dicom import codes
 from openrem.dicom import records as r
 from openrem.dose import treeio
 from openrem.dose.models.generated import TREE, Node
+from openrem.web.humanize import code_label
 
-GY_M2_TO_CGY_CM2 = 1e6  # DAP is stored in Gy.m2 and shown in cGy.cm2
-S_TO_MS = 1000.0
-
-# High-dose highlighting of the fluoroscopy page (one place; to become configurable settings).
-HIGH_DAP_CGY_CM2 = 20000.0
+# High-dose highlighting of the fluoroscopy page (one place; to become configurable settings), stored units.
+HIGH_DAP_GYM2 = 0.02  # 20,000 cGy·cm²
 HIGH_RP_DOSE_GY = 2.0
 
 FLUOROSCOPY = codes.snomed("Fluoroscopy", "44491008", "P5-06000")
@@ -69,8 +68,8 @@ def load_trees(study: models.Model) -> dict[str, tuple[Any, ...]]:
 
 
 def meaning(coded: r.Coded | None) -> str:
-    """The code meaning, or an empty string."""
-    return coded.meaning if coded is not None else ""
+    """The label shown for a coded value: translated when known (by code), else its meaning; "" for none."""
+    return code_label(coded)
 
 
 def mean(values: Sequence[float | None]) -> float | None:
@@ -103,9 +102,9 @@ def filters_text(filters: Sequence[r.XrayFilter]) -> str:
     return "; ".join(parts)
 
 
-def is_high_dap(dap_cgy_cm2: float | None) -> bool:
-    """DAP (cGy·cm²) above the highlighting threshold."""
-    return dap_cgy_cm2 is not None and dap_cgy_cm2 > HIGH_DAP_CGY_CM2
+def is_high_dap(dap_gym2: float | None) -> bool:
+    """DAP (Gy·m², as stored) above the highlighting threshold."""
+    return dap_gym2 is not None and dap_gym2 > HIGH_DAP_GYM2
 
 
 def is_high_rp_dose(dose_gy: float | None) -> bool:
@@ -128,7 +127,7 @@ def event_row(event: r.ProjectionEvent) -> dict[str, Any]:
     mech = event.mechanical or r.Mechanical()
     dist = mech.distances or r.Distances()
     det = event.detector or r.Detector()
-    dap = _scale(event.dose_area_product, GY_M2_TO_CGY_CM2)
+    dap = event.dose_area_product
     uas = _sum(src.exposure_uAs)
     width, height = src.collimated_field_width, src.collimated_field_height
     return {
@@ -140,12 +139,12 @@ def event_row(event: r.ProjectionEvent) -> dict[str, Any]:
         "dap": dap, "dap_high": is_high_dap(dap), "rp_dose": src.dose_rp, "rp_high": is_high_rp_dose(src.dose_rp),
         "esd": event.entrance_exposure_at_rp, "agd": src.average_glandular_dose,
         "pulse_rate": src.pulse_rate, "fluoro_mode": meaning(src.fluoro_mode),
-        "duration_ms": _scale(src.irradiation_duration, S_TO_MS), "exposure_time_ms": src.exposure_time,
+        "duration_s": src.irradiation_duration, "exposure_time_ms": src.exposure_time,
         "kvp": mean(src.kvp), "ma": mean(src.xray_tube_current), "mas": _scale(uas, 1e-3),
         "pulse_width": mean(src.pulse_width), "filters": filters_text(src.filters),
         "grids": ", ".join(meaning(g) for g in src.grids), "target": meaning(src.anode_target_material),
         "exposure_control_mode": src.exposure_control_mode or "",
-        "field_size": f"{height:.4g} × {width:.4g} mm" if height is not None and width is not None else "",
+        "field_height": height, "field_width": width,
         "ii_field_size": src.ii_field_size,
         "primary_angle": mech.positioner_primary_angle, "secondary_angle": mech.positioner_secondary_angle,
         "thickness": mech.compression_thickness, "force": mech.compression_force,
@@ -165,15 +164,15 @@ def plane_rows(proj: Sequence[r.ProjectionXRayDose]) -> list[dict[str, Any]]:
     for acc in (a for p in proj for a in p.accumulated):
         ap = acc.accum_proj or r.AccumProjection()
         integ = acc.accum_integrated or r.AccumIntegrated()
-        dap = _scale(ap.dose_area_product_total if ap.dose_area_product_total is not None
-                     else integ.dose_area_product_total, GY_M2_TO_CGY_CM2)
+        dap = (ap.dose_area_product_total if ap.dose_area_product_total is not None
+               else integ.dose_area_product_total)
         rp = ap.dose_rp_total if ap.dose_rp_total is not None else integ.dose_rp_total
         rows.append({
             "plane": meaning(acc.acquisition_plane), "dap": dap, "dap_high": is_high_dap(dap),
             "rp_dose": rp, "rp_high": is_high_rp_dose(rp),
-            "fluoro_dap": _scale(ap.fluoro_dose_area_product_total, GY_M2_TO_CGY_CM2),
+            "fluoro_dap": ap.fluoro_dose_area_product_total,
             "fluoro_rp_dose": ap.fluoro_dose_rp_total, "fluoro_time": ap.total_fluoro_time,
-            "acquisition_dap": _scale(ap.acquisition_dose_area_product_total, GY_M2_TO_CGY_CM2),
+            "acquisition_dap": ap.acquisition_dose_area_product_total,
             "acquisition_rp_dose": ap.acquisition_dose_rp_total, "acquisition_time": ap.total_acquisition_time,
             "frames": ap.total_number_of_radiographic_frames if ap.total_number_of_radiographic_frames is not None
             else integ.total_number_of_radiographic_frames,
@@ -221,7 +220,7 @@ def _summary_row(kind: str, plane: str, members: Sequence[dict[str, Any]], total
     rp = _sum(m["rp_dose"] for m in members)
     return {"type": kind, "plane": plane, "total": total, "count": len(members),
             "dap": dap, "dap_high": is_high_dap(dap), "rp_dose": rp, "rp_high": is_high_rp_dose(rp),
-            "duration_ms": _sum(m["duration_ms"] for m in members)}
+            "duration_s": _sum(m["duration_s"] for m in members)}
 
 
 def breast_rows(proj: Sequence[r.ProjectionXRayDose]) -> list[dict[str, Any]]:

@@ -15,12 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from openrem.dose.models import Study
 from openrem.modalities.base import Filter, Modality
 from openrem.web.access import in_group
+from openrem.web.keyset import Ordering, decode, encode, seek
 
 PAGE_SIZES = (10, 25, 50, 100, 200, 400)
 
 
-def _field(spec: Filter) -> forms.Field:  # labels are lazy translation strings
-    label: Any = spec.label
+def filter_label(spec: Filter, choice: str | None = None) -> str:
+    """The label of a filter with its unit: "Min study DAP (cGy·cm²)"."""
+    unit = spec.display_unit(choice)
+    return f"{spec.label} ({unit})" if unit else str(spec.label)
+
+
+def _field(spec: Filter, choice: str | None = None) -> forms.Field:
+    label: Any = filter_label(spec, choice)
     if spec.kind in ("date_from", "date_until"):
         return forms.DateField(label=label, required=False,
                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
@@ -39,9 +46,11 @@ def visible_filters(modality: Modality, user: Any) -> list[Filter]:
     return [f for f in modality.filters if f.group is None or in_group(user, f.group)]
 
 
-def filter_form(modality: Modality, user: Any, data: Any) -> forms.Form:
-    """A bound form with one field per visible filter, plus ordering and page size."""
-    fields: dict[str, forms.Field] = {f.name: _field(f) for f in visible_filters(modality, user)}
+def filter_form(modality: Modality, user: Any, data: Any, choice: str | None = None) -> forms.Form:
+    """A bound form with one field per visible filter, plus ordering and page size.
+
+    ``choice``: the user's DAP display unit (filter values are entered in it)."""
+    fields: dict[str, forms.Field] = {f.name: _field(f, choice) for f in visible_filters(modality, user)}
     orderings = [(k, k) for k in modality.orderings()] + [(f"-{k}", f"-{k}") for k in modality.orderings()]
     fields["o"] = forms.ChoiceField(required=False, choices=[("", "")] + orderings)
     fields["per_page"] = forms.TypedChoiceField(required=False, coerce=int, empty_value=25,  # type: ignore[arg-type]
@@ -57,9 +66,18 @@ def base_queryset(modality: Modality) -> QuerySet[Study]:
     return Study.objects.filter(modality_type__in=modality.modality_types)
 
 
-def filtered_studies(modality: Modality, user: Any, data: Any) -> tuple[QuerySet[Study], forms.Form]:
-    """Apply the valid filters of ``data``; an invalid form gives an empty result (and its errors)."""
-    form = filter_form(modality, user, data)
+def filtered_studies(modality: Modality, user: Any, data: Any,
+                     choice: str | None = None) -> tuple[QuerySet[Study], forms.Form]:
+    """Apply the valid filters of ``data``; an invalid form gives an empty result (and its errors).
+
+    Numbers of filters with a quantity are entered in its display unit and compared in the stored unit.
+    ``choice``: the DAP unit of the values; by default the user's own (the unit their list shows, so an
+    export or chart of a list reads its filters as the list did)."""
+    if choice is None:
+        from openrem.web.models import DisplayPreference
+
+        choice = DisplayPreference.for_user(user).dap_unit
+    form = filter_form(modality, user, data, choice)
     qs = base_queryset(modality)
     if not form.is_valid():
         return qs.none(), form
@@ -68,17 +86,18 @@ def filtered_studies(modality: Modality, user: Any, data: Any) -> tuple[QuerySet
         value = form.cleaned_data.get(spec.name)
         if value in (None, ""):
             continue
-        query &= spec.build(value)
-    qs = qs.filter(query)
-    order = form.cleaned_data.get("o") or ""
-    field = modality.orderings().get(order.lstrip("-"))
-    if field:
-        direction = "-" if order.startswith("-") else ""
-        qs = qs.order_by(f"{direction}{field}", f"{direction}pk")
-    else:
-        qs = qs.order_by(modality.default_order, "-pk")
+        query &= spec.build(spec.to_stored(value, choice))
+    qs = qs.filter(query).order_by(*list_ordering(modality, form.cleaned_data.get("o") or "").order_by())
     related = sorted({c.path.rsplit("__", 1)[0] for c in modality.columns if "__" in c.path} - {"equipment"})
     return qs.select_related("equipment", *related), form
+
+
+def list_ordering(modality: Modality, order: str) -> Ordering:
+    """The ordering of a list for the ``o`` parameter (a column key, ``-`` for descending)."""
+    field = modality.orderings().get(order.lstrip("-"))
+    if field:
+        return Ordering(field, order.startswith("-"))
+    return Ordering(modality.default_order.lstrip("-"), modality.default_order.startswith("-"))
 
 
 # ----------------------------------------------------------------------------- paging
@@ -103,6 +122,8 @@ class ListPage:
     exact: bool
     has_next: bool
     estimated: bool = False
+    next_cursor: str = ""  # keyset links (see openrem.web.keyset): after the last row / before the first
+    previous_cursor: str = ""
 
     @property
     def has_previous(self) -> bool:
@@ -201,6 +222,36 @@ def paginate(qs: QuerySet[Study], page: Any, per_page: int, cap: int = COUNT_CAP
             return paginate(qs, page_number_of(capped_count(qs, offset), per_page), per_page, cap)
     return ListPage(object_list=rows[:per_page], number=number, per_page=per_page, count=count,
                     exact=exact, has_next=len(rows) > per_page, estimated=estimated)
+
+
+def paginate_keyset(qs: QuerySet[Study], ordering: Ordering, page: Any, per_page: int,
+                    after: str | None = None, before: str | None = None, cap: int = COUNT_CAP) -> ListPage:
+    """One page of a list, reached by a keyset cursor when the link carries one (else as :func:`paginate`).
+
+    ``after``: the cursor of the last row of the previous page (a "Next" link); ``before``: of the first
+    row of the following page (a "Previous" link). ``page`` is the number shown; the rows come from an
+    index range scan that starts at the cursor, so a deep page costs what the first one costs. The
+    count follows :func:`paginate` (an estimate or a capped count; never a full count)."""
+    number = page_number(page)
+    cursor = decode(after) or decode(before)
+    if cursor is None or (number == 1 and not after):  # no (readable) cursor, or the first page
+        result = paginate(qs, page, per_page, cap)
+    else:
+        backwards = decode(after) is None
+        rows, more = seek(qs, ordering, cursor, per_page, backwards)
+        offset = (number - 1) * per_page
+        count, exact, estimated = _count(qs, offset, per_page, cap) if rows else (offset, True, False)
+        has_next = more if not backwards else True
+        if backwards and not more:  # reached the first page
+            number = 1
+        if exact and count < offset + len(rows):  # the count moved (studies added or deleted): keep it coherent
+            count = offset + len(rows) + (1 if has_next else 0)
+        result = ListPage(object_list=rows, number=max(1, number), per_page=per_page, count=count, exact=exact,
+                          has_next=has_next and bool(rows), estimated=estimated)
+    if result.object_list:
+        result.next_cursor = encode(result.object_list[-1], ordering)
+        result.previous_cursor = encode(result.object_list[0], ordering)
+    return result
 
 
 def page_number_of(count: int, per_page: int) -> int:

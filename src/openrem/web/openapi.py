@@ -52,9 +52,10 @@ def filter_parameter(spec: Filter) -> dict[str, Any]:
     else:
         schema = {"type": "string", "maxLength": 200}
     description = ser.text(spec.label)
-    if spec.unit:
-        description += f" ({ser.text(spec.unit)})"
-        schema["x-unit"] = ser.text(spec.unit)
+    unit = spec.display_unit()  # filter values are entered in the (default) display unit
+    if unit:
+        description += f" ({unit})"
+        schema["x-unit"] = unit
     if spec.group:
         description += f". Only for members of {spec.group}; ignored for other users."
     return {"name": spec.name, "in": "query", "required": False, "description": description, "schema": schema}
@@ -180,7 +181,12 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "OpenREM API", "version": _version(),
-                 "description": "Read-only dose data. Log in through /login/ and send the session cookie."},
+                 "description": "Read-only dose data. Log in through /login/ and send the session cookie. "
+                                "Values are given in the units they are stored in, not the display units of "
+                                "the web pages: DAP in Gy·m², dose at the reference point in Gy, DLP in "
+                                "mGy·cm, AGD in mGy, activity in MBq, times in s; each key names its unit "
+                                "(total_dap_gym2) and its schema gives it as x-unit. Filter values (dap_min...) "
+                                "are entered in the unit their parameter states."},
         "security": [{"session": []}],
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {

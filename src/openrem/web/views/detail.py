@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from openrem.alerts.display import detail_context, rf_levels
-from openrem.dose.models import Study
+from openrem.dose.models import PatientIDSettings, Study
 from openrem.modalities.base import Modality
 from openrem.modalities.registry import MODALITIES, for_modality_type
 from openrem.web import detail_data as dd
@@ -44,9 +44,10 @@ def _rf_highlight(context: dict[str, Any], levels: dict[str, Any]) -> None:
     """Study-level highlighting with the fluoroscopy alert levels: per-plane and overall totals only
     (single events are not compared with a study level)."""
     on = levels["enabled"]
-    context.update(high_dap=levels["dap"], high_rp_dose=levels["rp"], alerts_on=on)
+    dap_level = levels["dap"] / 1e6 if levels["dap"] is not None else None  # cGy·cm² -> Gy·m², as the rows
+    context.update(high_dap=dap_level, high_rp_dose=levels["rp"], alerts_on=on)
     for row in context["planes"] + [s for s in context["summary"] if s["total"]]:
-        row["dap_high"] = on and row["dap"] is not None and row["dap"] > levels["dap"]
+        row["dap_high"] = on and row["dap"] is not None and dap_level is not None and row["dap"] > dap_level
         row["rp_high"] = on and row["rp_dose"] is not None and row["rp_dose"] > levels["rp"]
     for row in context["summary"]:
         if not row["total"]:
@@ -65,7 +66,7 @@ def study_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "modality": modality, "study": study, "related": related,
         "is_admin": in_group(request.user, ADMIN), "show_pid": in_group(request.user, PID),
         "objects": list(study.processed_objects.all()),
-        "total_dap_cgy_cm2": study.total_dap * dd.GY_M2_TO_CGY_CM2 if study.total_dap is not None else None,
+        "pid_settings": PatientIDSettings.get(),
     }
     context.update(modality_context(modality.slug, dd.load_trees(study)))
     context.update(detail_context(study))

@@ -26,8 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
     since_a, since_b = (today - dt.timedelta(days=d) for d in days)
     tabs = []
     for modality in MODALITIES.values():
+        # one row per display name: systems sharing a display name are counted together
         systems = (Study.objects.filter(modality_type__in=modality.modality_types)
-                   .values("equipment__pk", "equipment__display_name")
+                   .values("equipment__display_name")
                    .annotate(total=Count("pk"), latest=Max("study_datetime"),
                              days_a=Count("pk", filter=Q(study_date__gte=since_a)),
                              days_b=Count("pk", filter=Q(study_date__gte=since_b)))

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from openrem.dose.models import Study
+from openrem.dose.models import HomePageAdminSettings, Study
 from openrem.dose.services import import_file
 
 DEMO_COUNTS = {"CT": 40, "RF": 12, "DX": 20, "MG": 10, "NM": 6, "DX_IMAGE": 15, "CR_IMAGE": 5, "MG_IMAGE": 10,
@@ -30,6 +30,9 @@ class Command(BaseCommand):
         data_dir.mkdir(parents=True, exist_ok=True)
         if not Study.objects.exists():
             self._load_demo_data(data_dir / "demo-dicom")
+            workload = HomePageAdminSettings.get()  # the demo shows the 7/28-day study counts of its home page
+            workload.enable_workload_stats = True
+            workload.save()
         username, password = self._login(data_dir / "demo-login.txt")
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(f"\nOpenREM is running at {url}\n  login: {username}\n  password: {password}\n")
