@@ -55,7 +55,7 @@ def test_rf_sample_over_the_spec_levels_is_mailed(smtp: Any, presets: None, phys
     link = f"https://openrem.test/rf/{study.pk}/"
     assert link in text and f'href="{link}"' in html
     assert "46,881 cGy·cm² > 20,000 cGy·cm²" in text
-    assert "7.689 Gy > 2 Gy" in text
+    assert "7.689 Gy > 2.000 Gy" in text  # four significant figures (openrem.modalities.units)
     assert "46,881 cGy·cm²" in html and "20,000 cGy·cm²" in html
     assert all(f.notified_at is not None for f in firings.values())
     email_task = TaskRecord.objects.get(task_type="alert_email")
@@ -82,7 +82,7 @@ def test_ct_study_over_a_dlp_rule_is_mailed(smtp: Any, physicist: Any,
     assert len(smtp.messages) == 1
     text = _body(smtp.messages[0], "text/plain")
     assert f"https://openrem.test/ct/{over}/" in text
-    assert "Chest DLP (study): 200 mGy·cm > 150 mGy·cm" in text
+    assert "Chest DLP (study): 200.0 mGy·cm > 150.0 mGy·cm" in text
     assert "ACC-77" in text
     assert "OpenREM dose alert: CT study" in smtp.messages[0]["Subject"]
 

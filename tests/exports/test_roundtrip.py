@@ -56,7 +56,23 @@ def imported(django_db_setup: Any, django_db_blocker: Any) -> Any:
         for path in shared_samples():
             import_file(path)
         yield
-        Study.objects.all().delete()
+        _remove_everything_the_imports_made()
+
+
+def _remove_everything_the_imports_made() -> None:
+    """The module's data lives outside the tests' transactions: remove all of it, so that later
+    tests see an empty store (studies, systems, task records of the import-time tasks, failed imports)."""
+    from openrem.alerts.models import AlertFiring, PeakSkinDose
+    from openrem.dose.models import UniqueEquipment
+    from openrem.importlog.models import FailedImport
+    from openrem.jobs.models import TaskRecord
+
+    AlertFiring.objects.all().delete()
+    PeakSkinDose.objects.all().delete()
+    Study.objects.all().delete()
+    UniqueEquipment.objects.all().delete()
+    TaskRecord.objects.all().delete()
+    FailedImport.objects.all().delete()
 
 
 def _studies(slug: str) -> list[Study]:
