@@ -67,7 +67,7 @@ def test_level_change_and_recalculation_change_the_highlighting(
     assert _row_highlighted(page, study.pk)
     shot(page, "alerts-rf-list-highlighted")
     page.goto(reverse("study_detail", args=["rf", study.pk]))
-    assert "Total DAP (study): 153.6 cGy·cm² > 100 cGy·cm²" in page.locator("#study-alerts").inner_text()
+    assert "Total DAP (study): 153.6 cGy·cm² > 100.0 cGy·cm²" in page.locator("#study-alerts").inner_text()
     assert page.locator("#rf-planes .dose-high").count() == 1
     assert page.locator("#rf-events .dose-high").count() == 0  # events are not compared with study levels
     page.goto(reverse("alerts_list"))
