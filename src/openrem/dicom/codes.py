@@ -271,3 +271,28 @@ GLUCOSE = Concept("Glucose", ("2339-0", "LN"), ("14749-6", "LN"), ("2345-7", "LN
 FASTING_DURATION = dcm("113550", "Fasting Duration")
 HYDRATION_VOLUME = dcm("113551", "Hydration Volume")
 SERUM_CREATININE = Concept("Serum Creatinine", ("2160-0", "LN"), ("14682-9", "LN"))
+
+
+# ------------------------------------------------------------------ coded values read by several features
+# Laterality (CID 244)
+LEFT = snomed("Left", "7771000", "G-A101")
+RIGHT = snomed("Right", "24028007", "G-A100")
+RIGHT_AND_LEFT = snomed("Right and left", "51440002", "G-A102")
+# Irradiation event type (CID 10002)
+FLUOROSCOPY = snomed("Fluoroscopy", "44491008", "P5-06000")
+# CTDIw phantom type (CID 4052)
+IEC_HEAD_PHANTOM = dcm("113690", "IEC Head Dosimetry Phantom")
+IEC_BODY_PHANTOM = dcm("113691", "IEC Body Dosimetry Phantom")
+
+
+def _srt_material(name: str, srt: str) -> Concept:
+    return Concept(name, (srt, "SRT"), (srt, "SNM3"))
+
+
+# Filter and anode target materials (CID 10006 / 10016): the legacy SNOMED-RT codes systems send
+ALUMINIUM = _srt_material("Aluminum or Aluminum compound", "C-120F9")
+COPPER = _srt_material("Copper or Copper compound", "C-127F9")
+MOLYBDENUM = _srt_material("Molybdenum or Molybdenum compound", "C-150F9")
+RHODIUM = _srt_material("Rhodium or Rhodium compound", "C-167F9")
+SILVER = _srt_material("Silver or Silver compound", "C-137F9")
+TUNGSTEN = _srt_material("Tungsten or Tungsten compound", "C-164F9")

@@ -38,13 +38,10 @@ def duplicate_of(existing: tuple[r.ProjectionEvent, ...], new: r.ProjectionEvent
 
 
 # image laterality (CID 244) -> breast (CID 6022 style) used by accumulated mammography rows
-_RIGHT = codes.snomed("Right", "24028007", "G-A100")
-_LEFT = codes.snomed("Left", "7771000", "G-A101")
-_BOTH = codes.snomed("Right and left", "51440002", "G-A102")
 _BREASTS = (
-    (_RIGHT, r.Coded("73056007", "SCT", "Right breast")),
-    (_LEFT, r.Coded("80248007", "SCT", "Left breast")),
-    (_BOTH, r.Coded("63762007", "SCT", "Both breasts")),
+    (codes.RIGHT, r.Coded("73056007", "SCT", "Right breast")),
+    (codes.LEFT, r.Coded("80248007", "SCT", "Left breast")),
+    (codes.RIGHT_AND_LEFT, r.Coded("63762007", "SCT", "Both breasts")),
 )
 
 

@@ -16,10 +16,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from openrem.dicom import codes
 from openrem.dose.models import Study
 from openrem.exports.cells import CsvOut, open_csv
 from openrem.exports.source import iter_studies
-from openrem.exports.survey_codes import ANODES, FILTERS, LEFT, MAMMO_VIEWS, RIGHT, is_code, json_code, lookup
+from openrem.exports.survey_codes import ANODES, FILTERS, MAMMO_VIEWS, is_code, json_code, lookup
 from openrem.modalities.export_columns import ExportSpec, mean_nonzero, total_mas
 
 HEADER = ("Survey number", "Patient number", "View code", "kV", "Anode", "Filter", "Thickness", "mAs",
@@ -33,8 +34,8 @@ EXTRA = ("image_view_code", "laterality_code", "anode_target_material_code", "fi
 def view_code(event: dict[str, Any]) -> str | None:
     """Laterality letter + NCCPM view, ``None`` when the view or laterality is not known."""
     view = lookup(event.get("image_view_code"), MAMMO_VIEWS)
-    side = "L" if is_code(event.get("laterality_code"), LEFT) else (
-        "R" if is_code(event.get("laterality_code"), RIGHT) else None)
+    side = "L" if is_code(event.get("laterality_code"), codes.LEFT) else (
+        "R" if is_code(event.get("laterality_code"), codes.RIGHT) else None)
     return f"{side}{view}" if view and side else None
 
 

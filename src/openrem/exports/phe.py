@@ -13,21 +13,11 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
+from openrem.dicom import codes
 from openrem.dose.models import CtEvent, ProjectionEvent, Study
 from openrem.exports.cells import XlsxBook, XlsxSheet
 from openrem.exports.source import StudyRow, iter_studies
-from openrem.exports.survey_codes import (
-    ALUMINIUM,
-    BODY_PHANTOM,
-    CONSTANT_ANGLE,
-    COPPER,
-    FILTERS,
-    FLUOROSCOPY,
-    HEAD_PHANTOM,
-    is_code,
-    json_code,
-    lookup,
-)
+from openrem.exports.survey_codes import FILTERS, is_code, json_code, lookup, stored_codes
 from openrem.modalities.export_columns import (
     GY_M2_TO_CGY_CM2,
     ExportSpec,
@@ -78,14 +68,14 @@ CT_SERIES = ("scan length (mm)", "start position (mm)", "end position (mm)", "kV
 
 def ct_series(row: StudyRow) -> list[dict[str, Any]]:
     """The series of a study for the survey: every event except localisers (constant angle)."""
-    return [e for e in row.events if not is_code(e.get("ct_acquisition_type_code"), CONSTANT_ANGLE)]
+    return [e for e in row.events if not is_code(e.get("ct_acquisition_type_code"), codes.CONSTANT_ANGLE_ACQUISITION)]
 
 
 def _ct_values(row: StudyRow, event: dict[str, Any]) -> list[Any]:
     sources = row.event_children.get(event["id"], {}).get(0, [])
     kv = " | ".join(f"{s['kvp']:g}" for s in sources if s.get("kvp") is not None) or None
-    phantom = 16 if is_code(event.get("ctdiw_phantom_type_code"), HEAD_PHANTOM) else (
-        32 if is_code(event.get("ctdiw_phantom_type_code"), BODY_PHANTOM) else None)
+    phantom = 16 if is_code(event.get("ctdiw_phantom_type_code"), codes.IEC_HEAD_PHANTOM) else (
+        32 if is_code(event.get("ctdiw_phantom_type_code"), codes.IEC_BODY_PHANTOM) else None)
     return [event.get("scanning_length"), event.get("top_z_location_of_scanning_length"),
             event.get("bottom_z_location_of_scanning_length"), kv, phantom, None, event.get("mean_ctdivol"),
             event.get("dlp")]
@@ -93,7 +83,7 @@ def _ct_values(row: StudyRow, event: dict[str, Any]) -> list[Any]:
 
 def write_ct(spec: ExportSpec, qs: QuerySet[Study], path: str, *, pid: str = "", progress: Any = None) -> int:
     """Sheet "PHE CT 2019": one row per study; series (localisers skipped) across, at least 4."""
-    n_series = max(CT_MIN_SERIES, _max_per_study(CtEvent, qs, {"ct_acquisition_type_code": "113805|DCM"}))
+    n_series = max(CT_MIN_SERIES, _max_per_study(CtEvent, qs, {"ct_acquisition_type_code__in": stored_codes(codes.CONSTANT_ANGLE_ACQUISITION)}))
     book = XlsxBook()
     sheet = book.sheet(CT_SHEET)
     header = ["Patient No", "Age (yrs)", "Weight (kg)", "Height (cm)"]
@@ -269,7 +259,7 @@ def _sum(planes: list[dict[str, Any]], key: str) -> float | None:
 def rf_row(number: int, row: StudyRow) -> list[Any]:
     """One study of the IR/fluoro survey."""
     v, events, planes = row.values, row.events, row.children.get(0, [])
-    fluoro = [e for e in events if is_code(e.get("irradiation_event_type_code"), FLUOROSCOPY)]
+    fluoro = [e for e in events if is_code(e.get("irradiation_event_type_code"), codes.FLUOROSCOPY)]
     acquisition = [e for e in events if e not in fluoro]
     notes = []
     if _rate(fluoro) == "Multiple rates" or _rate(acquisition) == "Multiple rates":
@@ -287,7 +277,7 @@ def rf_row(number: int, row: StudyRow) -> list[Any]:
         _range((e.get("collimated_field_area") for e in events), 1e4),
         _range(e.get("collimated_field_width") for e in events), _range(e.get("collimated_field_height") for e in events),
         _distinct(f"{e['ii_field_size']:g}" for e in events if e.get("ii_field_size") is not None),
-        _range(_filter_thickness(events, COPPER)), _range(_filter_thickness(events, ALUMINIUM)),
+        _range(_filter_thickness(events, codes.COPPER)), _range(_filter_thickness(events, codes.ALUMINIUM)),
         "; ".join(notes) or None,
     ]
 

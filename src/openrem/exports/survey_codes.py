@@ -1,20 +1,14 @@
 """Coded concepts the survey formats read (matched by code value and scheme, never by meaning).
 
-Views: CID 4014 (View for Mammography); filter and target materials: CID 10006 / 10016 (the legacy
-SNOMED-RT codes the sample systems send; an SCT code can be added to the concept when a system sends
-one); laterality: CID 244.
+Views: CID 4014 (View for Mammography) with their NCCPM abbreviations; filter and target materials
+(CID 10006 / 10016, defined in :mod:`openrem.dicom.codes`) with their element symbols.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from openrem.dicom.codes import Concept, snomed
-
-
-def _srt(name: str, srt: str) -> Concept:
-    return Concept(name, (srt, "SRT"), (srt, "SNM3"))
-
+from openrem.dicom.codes import ALUMINIUM, COPPER, MOLYBDENUM, RHODIUM, SILVER, TUNGSTEN, Concept, snomed
 
 # NCCPM view abbreviations of the NHSBSP dose audit
 MAMMO_VIEWS: tuple[tuple[Concept, str], ...] = (
@@ -29,28 +23,20 @@ MAMMO_VIEWS: tuple[tuple[Concept, str], ...] = (
     (snomed("cranio-caudal exaggerated laterally", "399192003", "R-1024A"), "XCCL"),
     (snomed("cranio-caudal exaggerated medially", "399101009", "R-1024B"), "XCCM"),
 )
-LEFT = snomed("Left", "7771000", "G-A101")
-RIGHT = snomed("Right", "24028007", "G-A100")
-
-ALUMINIUM = _srt("Aluminum or Aluminum compound", "C-120F9")
-COPPER = _srt("Copper or Copper compound", "C-127F9")
-MOLYBDENUM = _srt("Molybdenum or Molybdenum compound", "C-150F9")
-RHODIUM = _srt("Rhodium or Rhodium compound", "C-167F9")
-SILVER = _srt("Silver or Silver compound", "C-137F9")
-TUNGSTEN = _srt("Tungsten or Tungsten compound", "C-164F9")
 ANODES = ((TUNGSTEN, "W"), (MOLYBDENUM, "Mo"), (RHODIUM, "Rh"))
 FILTERS = ((ALUMINIUM, "Al"), (MOLYBDENUM, "Mo"), (RHODIUM, "Rh"), (SILVER, "Ag"), (COPPER, "Cu"))
 
-CONSTANT_ANGLE = Concept("Constant Angle Acquisition", ("113805", "DCM"))
-FLUOROSCOPY = snomed("Fluoroscopy", "44491008", "P5-06000")
-HEAD_PHANTOM = Concept("IEC Head Dosimetry Phantom", ("113690", "DCM"))
-BODY_PHANTOM = Concept("IEC Body Dosimetry Phantom", ("113691", "DCM"))
 
 
 def split_code(stored: str | None) -> tuple[str, str]:
     """A stored ``"value|scheme"`` code as (value, scheme)."""
     value, _sep, scheme = (stored or "").partition("|")
     return value, scheme
+
+
+def stored_codes(concept: Concept) -> list[str]:
+    """Every ``"value|scheme"`` form of a concept, as stored in the ``*_code`` columns."""
+    return sorted(f"{value}|{scheme}" for value, scheme in concept.keys)
 
 
 def is_code(stored: str | None, concept: Concept) -> bool:

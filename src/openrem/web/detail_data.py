@@ -27,8 +27,6 @@ from openrem.web.humanize import code_label
 HIGH_DAP_GYM2 = 0.02  # 20,000 cGy·cm²
 HIGH_RP_DOSE_GY = 2.0
 
-FLUOROSCOPY = codes.snomed("Fluoroscopy", "44491008", "P5-06000")
-
 
 # ----------------------------------------------------------------------------- loading
 
@@ -185,7 +183,7 @@ def plane_rows(proj: Sequence[r.ProjectionXRayDose]) -> list[dict[str, Any]]:
 def _irradiation_key(event: r.ProjectionEvent) -> tuple[int, str]:
     """Fluoroscopy (matched on its codes) first, then the acquisition types by meaning."""
     kind = event.irradiation_event_type
-    if kind is not None and FLUOROSCOPY.matches(kind.value, kind.scheme):
+    if kind is not None and codes.FLUOROSCOPY.matches(kind.value, kind.scheme):
         return (0, "")
     return (1, meaning(kind))
 
