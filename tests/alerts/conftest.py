@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import sys
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -13,17 +11,13 @@ from typing import Any
 
 import pytest
 
+from support import free_port, missing
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dose"))  # the record factories
 
 from django.conf import settings  # noqa: E402
 
 Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Mailbox:
@@ -46,10 +40,8 @@ def _server(settings: Any, mailbox: Mailbox) -> Iterator[Mailbox]:
     try:
         from aiosmtpd.controller import Controller
     except ImportError:
-        if os.environ.get("OPENREM_REQUIRE_ALL") == "1":
-            pytest.fail("aiosmtpd is not installed (pip install -e '.[dev]')")
-        pytest.skip("aiosmtpd is not installed")
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+        missing("aiosmtpd is not installed (pip install -e '.[dev]')")
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # pytest-django sets locmem
     settings.EMAIL_HOST = "127.0.0.1"

@@ -66,6 +66,17 @@ def flush_queue(env: dict[str, str]) -> None:
         RedisHuey(env["HUEY_NAME"], host=REDIS_HOST, port=REDIS_PORT).storage.flush_all()
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Graceful stop (SIGINT), then SIGKILL of the process group (the process and its workers)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=20)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # leftover worker processes of the group
+    proc.wait(timeout=10)
+
+
 class Procs:
     """Subprocesses started by a test (each in its own session); stopped at the end."""
 
@@ -85,13 +96,7 @@ class Procs:
 
     def stop_all(self) -> None:
         for proc in self.started:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGINT)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=20)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+            stop(proc)
 
     def tail(self) -> str:
         return "".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.logs.glob("*.log")))

@@ -8,9 +8,7 @@ are skipped, or fail with OPENREM_REQUIRE_ALL=1.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,42 +20,25 @@ from typing import Any
 import pydicom
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from openrem.dose.models import ProcessedObject, ProjectionEvent, Study
-from openrem.jobs.models import TaskRecord
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from procs import OPENREM, REDIS_HOST, REDIS_PORT, database_url, require_redis, stop  # noqa: E402
+
+from openrem.dose.models import ProcessedObject, ProjectionEvent, Study  # noqa: E402
+from openrem.jobs.models import TaskRecord  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_HOST = os.environ.get("REDIS_HOST") or "127.0.0.1"
-REDIS_PORT = int(os.environ.get("REDIS_PORT") or 6379)
-OPENREM = Path(sys.executable).with_name("openrem")
 FINISHED = (TaskRecord.COMPLETE, TaskRecord.FAILED, TaskRecord.TERMINATED)
 
 
 def _require_redis() -> None:
-    try:
-        import redis
-
-        redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=2).ping()
-    except Exception as exc:  # not installed, refused, timeout...
-        message = f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT}: {exc}"
-        if os.environ.get("OPENREM_REQUIRE_ALL") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_redis()
     if not OPENREM.exists():
         pytest.fail(f"{OPENREM} not found: install the package in the virtualenv (pip install -e .)")
-
-
-def _database_url() -> str:
-    """The URL of the test database, for the subprocesses."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.fixture
@@ -66,7 +47,7 @@ def worker_env() -> Iterator[dict[str, str]]:
     _require_redis()
     name = f"openrem-test-{uuid.uuid4().hex[:12]}"
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-    env.update(DATABASE_URL=_database_url(), REDIS_HOST=REDIS_HOST, REDIS_PORT=str(REDIS_PORT), HUEY_NAME=name,
+    env.update(DATABASE_URL=database_url(), REDIS_HOST=REDIS_HOST, REDIS_PORT=str(REDIS_PORT), HUEY_NAME=name,
                HUEY_IMMEDIATE="0", PYTHONUNBUFFERED="1")
     yield env
     from huey import RedisHuey
@@ -89,20 +70,9 @@ def consumer(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[[]
 
     yield start
     for proc in started:
-        _stop(proc)
+        stop(proc)
     if log.exists():
         sys.stdout.write(log.read_text(errors="replace")[-4000:])  # shown by pytest when a test failed
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Graceful stop (SIGINT), then SIGKILL of the consumer's process group (it and its workers)."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGINT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=20)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)  # leftover worker processes of the group
-    proc.wait(timeout=10)
 
 
 def _queue(env: dict[str, str], *paths: Path) -> list[int]:

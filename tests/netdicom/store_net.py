@@ -3,7 +3,6 @@ at module level beyond what the SCP needs)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,9 @@ from pydicom import dcmread
 from pynetdicom import AE
 
 from openrem.netdicom.storescp import STORAGE_CLASSES
+from support import free_port
+
+__all__ = ["SAMPLES", "SCP_AET", "dataset_bytes_ok", "files_in", "free_port", "send_files", "sender"]
 
 SCP_AET = "OPENREMTEST"
 
@@ -24,13 +26,6 @@ SAMPLES = [
     "NM-RRDSR-Siemens.dcm", "NM-PetIm-Siemens.dcm", "NM-NmIm-Siemens.dcm", "PX-Im-NewTom_Go.dcm",
     "RF-RDSR-Siemens-Zee.dcm", "RF-RDSR-GE.dcm", "RF-ESR-Siemens-Varic.dcm", "ESR_non-dose.dcm",
 ]
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def sender(calling: str = "SENDER") -> AE:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -25,24 +24,13 @@ from pydicom.uid import generate_uid
 from openrem.dose.models import ProcessedObject
 from openrem.netdicom.models import Query, RemoteNode, StoreNode
 from openrem.netdicom.qrscu_run import run_move, run_query
+from support import free_port, missing
 
 pytestmark = [pytest.mark.shared, pytest.mark.django_db(transaction=True)]
 
 DICOM = Path(os.environ.get("OPENREM_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "dicom"
 SKIP_FILES = {"MG-Im-Hologic-PropProj.dcm"}  # DCMTK refuses it
 STORE_AET, QR_AET, ORTHANC_AET = "OPENREMSTORE", "OPENREMQR", "ORTHANCQR"
-
-
-def _missing(message: str) -> None:
-    if os.environ.get("OPENREM_REQUIRE_ALL") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _uid(name: str, keyword: str) -> str:
@@ -85,11 +73,11 @@ def orthanc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     """A seeded Orthanc and the port our store SCP must listen on."""
     binary = shutil.which("Orthanc") or ("/usr/sbin/Orthanc" if os.path.exists("/usr/sbin/Orthanc") else None)
     if binary is None:
-        _missing("Orthanc is not installed (apt-get install orthanc)")
+        missing("Orthanc is not installed (apt-get install orthanc)")
     if not DICOM.is_dir():
-        _missing(f"sample files not found under {DICOM}")
+        missing(f"sample files not found under {DICOM}")
     root = tmp_path_factory.mktemp("orthanc")
-    ports = {"dicom": _free_port(), "http": _free_port(), "store": _free_port()}
+    ports = {"dicom": free_port(), "http": free_port(), "store": free_port()}
     config = {
         "Name": "ORTHANCQR", "StorageDirectory": str(root / "db"), "IndexDirectory": str(root / "db"),
         "DicomAet": ORTHANC_AET, "DicomPort": ports["dicom"], "HttpPort": ports["http"],

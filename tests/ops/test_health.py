@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,14 +12,9 @@ from pynetdicom import AE
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 
 from openrem.netdicom.models import StoreNode
+from support import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -28,7 +22,7 @@ def echo_scp() -> Iterator[int]:
     """A real DICOM Verification SCP on a loopback port."""
     ae = AE(ae_title="HEALTHSCP")
     ae.add_supported_context(Verification)
-    port = _free_port()
+    port = free_port()
     server = ae.start_server(("127.0.0.1", port), block=False)
     yield port
     server.shutdown()
@@ -56,7 +50,7 @@ def test_store_scp_answering(echo_scp: int) -> None:
 
 
 def test_store_scp_down_makes_the_system_unhealthy() -> None:
-    StoreNode.objects.create(name="store", aet="HEALTHSCP", host="127.0.0.1", port=_free_port())
+    StoreNode.objects.create(name="store", aet="HEALTHSCP", host="127.0.0.1", port=free_port())
     response = _signed_in().get("/health")
     assert response.status_code == 503
     body = response.json()
@@ -67,5 +61,5 @@ def test_store_scp_down_makes_the_system_unhealthy() -> None:
 
 
 def test_disabled_store_scp_is_not_checked() -> None:
-    StoreNode.objects.create(name="old", aet="OLDSCP", host="127.0.0.1", port=_free_port(), enabled=False)
+    StoreNode.objects.create(name="old", aet="OLDSCP", host="127.0.0.1", port=free_port(), enabled=False)
     assert Client().get("/health").status_code == 200

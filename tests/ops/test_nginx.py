@@ -26,6 +26,7 @@ from django.db import connection
 
 from openrem.dose.models import Study
 from openrem.dose.services import import_file
+from support import free_port, missing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,16 +38,7 @@ PASSWORD = "Nginx-Test-Password-42"
 
 def _require_nginx() -> None:
     if not Path(NGINX).exists():
-        message = "nginx is not installed (apt-get install nginx)"
-        if os.environ.get("OPENREM_REQUIRE_ALL") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        missing("nginx is not installed (apt-get install nginx)")
 
 
 def _database_url() -> str:
@@ -89,7 +81,7 @@ def stack(tmp_path: Path) -> Iterator[str]:
     gunicorn = subprocess.Popen([str(GUNICORN), "openrem.wsgi:application", "--bind", f"unix:{sock}",
                                  "--workers", "1", "--timeout", "300"], env=env, cwd=tmp_path,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = _free_port()
+    port = free_port()
     (tmp_path / "site.conf").write_text(_site_config(sock, static_root, port))
     (tmp_path / "nginx.conf").write_text(
         f"user root;\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"

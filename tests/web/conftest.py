@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dose"))  # the record factories
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # permission_matrix
@@ -26,6 +27,14 @@ def group_users(db: Any) -> dict[str, User]:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
         users[name] = user
     return users
+
+
+@pytest.fixture
+def viewer(group_users: dict[str, User]) -> Client:
+    """A test client logged in as a member of the view group only."""
+    client = Client()
+    client.force_login(group_users["viewgroup"])
+    return client
 
 
 @pytest.fixture

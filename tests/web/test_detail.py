@@ -39,13 +39,6 @@ pytestmark = pytest.mark.django_db
 Sample = Callable[[str], Path]
 
 
-@pytest.fixture
-def viewer(group_users: dict[str, User]) -> Client:
-    client = Client()
-    client.force_login(group_users["viewgroup"])
-    return client
-
-
 def _load(sample: Sample, *names: str) -> Study:
     """Import the sample files; the study of the last one."""
     outcome = None

@@ -82,13 +82,6 @@ def test_vendor_fixes_in_words() -> None:
 # ----------------------------------------------------------------------------- the list page
 
 
-@pytest.fixture
-def viewer(group_users: dict[str, User]) -> Client:
-    client = Client()
-    client.force_login(group_users["viewgroup"])
-    return client
-
-
 def test_filter_labels_carry_units(viewer: Client) -> None:
     html = viewer.get("/rf/").content.decode()
     assert "Min study DAP (cGy·cm²)" in html

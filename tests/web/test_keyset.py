@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from test_list import make_ct
 
@@ -20,13 +19,6 @@ from openrem.web.keyset import decode
 
 NEXT = re.compile(r'<a class="page-link" href="\?([^"]*)">Next</a>')
 PREVIOUS = re.compile(r'<a class="page-link" href="\?([^"]*)">Previous</a>')
-
-
-@pytest.fixture
-def viewer(group_users: dict[str, User]) -> Client:
-    client = Client()
-    client.force_login(group_users["viewgroup"])
-    return client
 
 
 @pytest.fixture

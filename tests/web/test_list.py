@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,13 +35,6 @@ def make_ct(n: int, description: str, date: dt.date, dlps: tuple[float, ...], pr
     return ingest(replace(report, study=replace(report.study, study_date=date, study_time=time),
                           equipment=replace(report.equipment, station_name=station),
                           ct_radiation_dose=(ct,))).study_pk
-
-
-@pytest.fixture
-def viewer(group_users: dict[str, User]) -> Client:
-    client = Client()
-    client.force_login(group_users["viewgroup"])
-    return client
 
 
 @pytest.fixture

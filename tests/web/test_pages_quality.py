@@ -15,13 +15,6 @@ from test_list import make_ct
 from openrem.dose.models import HomePageAdminSettings, Study, UniqueEquipment
 
 
-@pytest.fixture
-def viewer(group_users: dict[str, User]) -> Client:
-    client = Client()
-    client.force_login(group_users["viewgroup"])
-    return client
-
-
 def test_home_one_row_per_display_name_with_workload(viewer: Client, db: Any) -> None:
     today = timezone.localdate()
     pks = [make_ct(1, "CT Head", today - dt.timedelta(days=2), (10.0,), station="A"),
