@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from export_support import read_xlsx
+from export_support import read_csv, read_xlsx
 
 from factories import rf_report
 from openrem.dicom import records as r
@@ -52,3 +52,24 @@ def test_all_data_sheet_has_the_groups(tmp_path: Path) -> None:
     assert row["G1 kVp mean (kV)"] == 70.5  # per-pulse zeros are not averaged in
     assert row["G1 Filter material"] == "Copper or Copper compound" and row["G1 Mean filter thickness (mm)"] == 0.2
     assert row["G2 Primary angle min (deg)"] == 6
+
+
+def test_peak_skin_dose_column(tmp_path: Path) -> None:
+    """The RF exports carry the study's peak skin dose (Gy) from its skin dose map, empty without one."""
+    from openrem.dose.models import Study
+    from openrem.skinmaps.models import SkinDoseMap
+
+    ingest(rf_report("4.2", "4.2.1", dap=0.001))
+    ingest(rf_report("4.3", "4.3.1", dap=0.002))
+    with_map = Study.objects.get(study_instance_uid="4.2")
+    SkinDoseMap.objects.update_or_create(study=with_map, defaults={
+        "status": SkinDoseMap.CALCULATED, "version": "test", "peak_skin_dose_gy": 1.234})
+    SkinDoseMap.objects.filter(study__study_instance_uid="4.3").delete()
+    header = "Peak skin dose (Gy)"
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"rf.{fmt}"
+        run_export("rf", fmt, {}, CommandUser(), str(path))
+        rows = read_csv(path) if fmt == "csv" else read_xlsx(path)["All data"]
+        by_uid = {row["Study instance UID"]: row[header] for row in rows}
+        assert float(by_uid["4.2"]) == pytest.approx(1.234), fmt
+        assert by_uid["4.3"] in (None, ""), fmt

@@ -266,7 +266,9 @@ RF = ExportSpec(
     slug="rf", standard_names="RF", physician=True, csv_layout="study_only", event_groups=True,
     study_columns=(Col(_("DAP total"), "total_dap", unit="cGy.cm2", scale=GY_M2_TO_CGY_CM2),
                    Col(_("RP dose total A"), "total_rp_dose_a", unit="Gy"),
-                   Col(_("RP dose total B"), "total_rp_dose_b", unit="Gy")),
+                   Col(_("RP dose total B"), "total_rp_dose_b", unit="Gy"),
+                   # calculated by openSkin (openrem.skin); empty until the map is calculated or when it could not be
+                   Col(_("Peak skin dose"), "skin_dose_map__peak_skin_dose_gy", unit="Gy")),
     event_model="ProjectionEvent", event_link="parent__parent_id",
     event_columns=(
         Col(_("Time"), "date_time_started", kind=DATETIME),
