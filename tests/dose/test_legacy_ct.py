@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 
 from legacy_ct_support import EXPECTED, IMAGE_COUNT, SERIES, TOTAL_DLP, write_study
 from openrem.dicom import parse
-from openrem.dicom.synth.ct import ct_rdsr
 from openrem.dicom.synth.common import write
+from openrem.dicom.synth.ct import ct_rdsr
 from openrem.dose.ingest import ingest
 from openrem.dose.models import CtEvent, ProcessedObject, Study
 from openrem.importlog.models import FailedImport
@@ -135,4 +135,4 @@ def test_folder_without_ct_images_fails(tmp_path: Path) -> None:
 
 
 def test_study_counts_match_the_series() -> None:
-    assert IMAGE_COUNT == sum(len(s.positions_mm) for s in SERIES)
+    assert sum(len(s.positions_mm) for s in SERIES) == IMAGE_COUNT
