@@ -63,6 +63,11 @@ def ctphilips_alias() -> None:
     _alias("ctphilips")
 
 
+def cttoshiba_alias() -> None:
+    """``openrem_cttoshiba.py FOLDER...``: CT studies derived from their CT image headers (legacy CT)."""
+    main(["openrem", "cttoshiba", *sys.argv[1:]])
+
+
 def ptsizecsv_alias() -> None:
     """``openrem_ptsizecsv.py [-u] [-v] [-o] csvfile id height weight``: patient sizes from a CSV file."""
     from openrem.ptsize.cli import main as ptsize_main

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     MG_IMAGE = "mg_image"
     NM_IMAGE = "nm_image"
     CT_PHILIPS = "ct_philips"
+    CT_TOSHIBA = "ct_toshiba"  # CT events derived from a study's CT image headers (``openrem cttoshiba``)
     NOT_DOSE = "not_dose"
 
 
@@ -39,6 +40,7 @@ DX_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.1.1"
 MG_PRESENTATION = "1.2.840.10008.5.1.4.1.1.1.2"
 MG_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.2.1"
 SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
+CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2"
 NM_IMAGE = "1.2.840.10008.5.1.4.1.1.20"
 PET_IMAGE = "1.2.840.10008.5.1.4.1.1.128"
 ENHANCED_PET_IMAGE = "1.2.840.10008.5.1.4.1.1.130"
@@ -63,6 +65,8 @@ def classify(ds: Dataset, root: ContentItem | None) -> tuple[Kind, str]:
         return Kind.NM_IMAGE, "NM/PET image"
     if sop_class == SECONDARY_CAPTURE:
         return _classify_secondary_capture(ds, modality)
+    if sop_class == CT_IMAGE:  # one image is not a dose object; `openrem cttoshiba` reads a study's images
+        return Kind.NOT_DOSE, "CT image is not a dose object on its own (see `openrem cttoshiba`)"
     return Kind.NOT_DOSE, f"SOP class {sop_class or 'missing'} ({modality or 'no modality'}) is not a dose object"
 
 

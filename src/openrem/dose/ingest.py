@@ -13,6 +13,8 @@ Rules (spec chapter "Cumulative and continued study RDSRs", inventory 6.2 and 6.
    and keeps the PET series.
 4. Image objects (radiography, mammography, NM/PET) add their exposure to the study with their
    Study Instance UID; an exposure already stored (same acquisition time) adds nothing.
+5. A CT dose report (RDSR, Philips dose info) replaces a study of the same Study Instance UID whose
+   events were derived from CT image headers (``ct_toshiba``): the scanner's own values win.
 
 Concurrent imports of one study are serialised (PostgreSQL advisory lock per Study Instance UID;
 SQLite transactions start IMMEDIATE), so parallel workers end with the state of a serial import.
@@ -52,7 +54,8 @@ from openrem.dose.summary import summarise
 log = logging.getLogger(__name__)
 
 IMAGE_KINDS = frozenset({Kind.DX_IMAGE, Kind.MG_IMAGE, Kind.NM_IMAGE})
-FAMILY: dict[str, str] = {Kind.CT_RDSR: "ct", Kind.CT_PHILIPS: "ct", Kind.PROJECTION_RDSR: "projection",
+FAMILY: dict[str, str] = {Kind.CT_RDSR: "ct", Kind.CT_PHILIPS: "ct", Kind.CT_TOSHIBA: "ct",
+                          Kind.PROJECTION_RDSR: "projection",
                           Kind.VARIC_ESR: "projection", Kind.DX_IMAGE: "projection", Kind.MG_IMAGE: "projection",
                           Kind.RRDSR: "nm", Kind.NM_IMAGE: "nm"}
 """Report kinds (:class:`openrem.dicom.classify.Kind`, a StrEnum equal to the stored text) by family."""
@@ -115,6 +118,9 @@ def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
     candidates = [s for s in same_uid if FAMILY.get(s.source_kind) == family]
     if report.kind in IMAGE_KINDS and candidates:
         return _merge_image(candidates[0], report, source)
+    derived = [s for s in candidates if s.source_kind == Kind.CT_TOSHIBA and report.kind != Kind.CT_TOSHIBA]
+    if derived:
+        return _replace_study(derived[0], report, source, "dose report replaced the image-derived study")
     if report.kind == Kind.RRDSR:
         for study in candidates:
             if not stored_event_uids(study):
@@ -128,14 +134,18 @@ def _ingest_locked(report: r.DoseReport, source: str | None) -> IngestResult:
             _record_objects(study, [_row(report, source, False)])
             return IngestResult(Action.ALREADY, study.pk, f"all events already in study {study.pk}; object recorded")
         if old < new_uids:
-            carried = [(o.sop_instance_uid, o.source_name, False, o.sop_class_uid)
-                       for o in study.processed_objects.all()]
-            old_pk = study.pk
-            study.delete()
-            new = _create(report, source, carried=carried)
-            return IngestResult(Action.REPLACED, new.pk, f"cumulative report replaced study {old_pk}")
+            return _replace_study(study, report, source, "cumulative report replaced study")
     study = _create(report, source)
     return IngestResult(Action.STORED, study.pk, f"created study {study.pk}")
+
+
+def _replace_study(study: Study, report: r.DoseReport, source: str | None, why: str) -> IngestResult:
+    """Delete ``study`` and store ``report`` instead, carrying its processed objects forward."""
+    carried = [(o.sop_instance_uid, o.source_name, False, o.sop_class_uid) for o in study.processed_objects.all()]
+    old_pk = study.pk
+    study.delete()
+    new = _create(report, source, carried=carried)
+    return IngestResult(Action.REPLACED, new.pk, f"{why} {old_pk}")
 
 
 def stored_event_uids(study: Study) -> set[str]:

@@ -97,6 +97,7 @@ REPORT_KINDS: dict[str, Promise] = {
     "mg_image": _("Mammography image header"),
     "nm_image": _("Nuclear medicine image header"),
     "ct_philips": _("Philips CT dose info"),
+    "ct_toshiba": _("CT image headers (dose derived, legacy CT)"),
 }
 
 
