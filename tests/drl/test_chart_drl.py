@@ -101,7 +101,7 @@ def test_dap_drl_converted_to_the_stored_unit() -> None:
     dx = store_set(parse_drl_file(DX_SET))
     StandardName.objects.create(standard_name="Chest", modality="DX", study_description="CT CHEST")
     DrlExamMapping.objects.create(drl_set=dx, exam="Chest PA", standard_name="Chest")
-    data = _chart("dx", "study_description_dap")
+    data = _chart("dx", "study_description_dap", from_json({"drl_set": str(dx.pk)}))
     # 10 cGy.cm2 = 10 x 1e-6 Gy.m2 (stored unit); the page multiplies by display_scale 1e6
     assert data["drl"]["unit"] == "Gy·m²"
     assert data["drl"]["values"] == [{"category": "CT CHEST", "exam": "Chest PA", "value": pytest.approx(1e-5)}]
