@@ -88,6 +88,6 @@ def test_compare_page_shows_ratio_and_local_drl(client, django_user_model) -> No
     assert "CT9" in page and "<td>950.0</td>" in page and "<td>1,175</td>" in page and "1.20" in page
     assert f'/ct/{studies[-1].pk}/' in page                      # listed above the DRL
     assert "<strong>950.0 mGy.cm</strong>" in page               # one system: local DRL = its median
-    assert "minimum 10 values per system and 1 systems" in page
+    assert "minimum values per system: 10; minimum systems: 1" in page
     assert 'id="drl-export"' not in page                         # storing a set: administrators only
     assert client.get("/drl/compare/", {"date_from": "nonsense"}).status_code == 200

@@ -116,7 +116,7 @@ def test_store_local_drls_as_a_set(client: Any) -> None:
     assert client.post("/drl/compare/export/", {**params, "name": "Local", "version": "1"}).status_code == 403
     client.force_login(_user("admin", "admingroup"))
     page = client.get("/drl/compare/", params).content.decode()
-    assert 'id="drl-export"' in page and "minimum 3 values per system and 2 systems" in page
+    assert 'id="drl-export"' in page and "minimum values per system: 3; minimum systems: 2" in page
     response = client.post("/drl/compare/export/", {**params, "name": "Local CT", "version": "2026-1"})
     stored = DrlSet.objects.get(name="Local CT", version="2026-1")
     assert response.status_code == 302 and f"set={stored.pk}" in response["Location"]

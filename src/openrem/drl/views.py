@@ -109,4 +109,5 @@ def drl_export_local(request: HttpRequest) -> HttpResponse:
         stored.mappings.create(exam=mapping.exam, standard_name=mapping.standard_name)
     messages.success(request, _("Local DRL set %(set)s stored with %(n)s values.") % {
         "set": stored, "n": len(parsed.values)})
-    return redirect(reverse("drl_compare") + f"?set={stored.pk}&quantity={context['quantity']}")
+    query["set"] = str(stored.pk)
+    return redirect(reverse("drl_compare") + "?" + query.urlencode())
