@@ -47,15 +47,15 @@ def test_compare_head_dlp_per_system_and_local_drl() -> None:
 
     [head] = compare_dlp(uk, date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31),
                          weight_kg=(50.0, 90.0), min_studies_per_room=4, seed=3)
-    assert head.exam == "Head" and head.drl_dlp_mgycm == 790.0
+    assert head.exam == "Head" and head.drl_value == 790.0
     assert head.excluded_by_weight == 2
     ct1_row, ct2_row = head.rows
-    assert (ct1_row.system, ct1_row.n_studies, ct1_row.median_dlp, ct1_row.p75_dlp) == ("CT1", 5, 800.0, 900.0)
+    assert (ct1_row.system, ct1_row.n_studies, ct1_row.median, ct1_row.p75) == ("CT1", 5, 800.0, 900.0)
     assert ct1_row.ratio == pytest.approx(800 / 790)
     assert ct1_row.above_drl == sorted(s.pk for s in Study.objects.filter(total_dlp__in=[800, 900, 1000]))
     assert above.pk in ct1_row.above_drl
     # CT2: 400, 500, 500, 600 -> median 500, p75 at h = 2.25 -> 500 + 0.25 x 100 = 525
-    assert (ct2_row.n_studies, ct2_row.median_dlp, ct2_row.p75_dlp, ct2_row.above_drl) == (4, 500.0, 525.0, [])
+    assert (ct2_row.n_studies, ct2_row.median, ct2_row.p75, ct2_row.above_drl) == (4, 500.0, 525.0, [])
     # local DRL: room medians 500 and 800 -> h = 0.75 -> 500 + 0.75 x 300 = 725
     assert head.local is not None and head.local.value == pytest.approx(725.0)
     assert head.local.n_rooms == 2 and head.local.n_studies == 9
@@ -85,7 +85,9 @@ def test_compare_page_shows_ratio_and_local_drl(client, django_user_model) -> No
     client.force_login(user)
     page = client.get("/drl/compare/", {"set": uk.pk, "date_from": "2026-01-01"}).content.decode()
     # median of 500..1400 = 950; ratio 950 / 790 = 1.20; p75 at h = 6.75 -> 1100 + 0.75 x 100 = 1175
-    assert "CT9" in page and "950.0" in page and "1175.0" in page and "1.20" in page
+    assert "CT9" in page and "<td>950.0</td>" in page and "<td>1,175</td>" in page and "1.20" in page
     assert f'/ct/{studies[-1].pk}/' in page                      # listed above the DRL
-    assert "<strong>950 mGy·cm</strong>" in page                 # one system: local DRL = its median
+    assert "<strong>950.0 mGy.cm</strong>" in page               # one system: local DRL = its median
+    assert "minimum values per system: 10; minimum systems: 1" in page
+    assert 'id="drl-export"' not in page                         # storing a set: administrators only
     assert client.get("/drl/compare/", {"date_from": "nonsense"}).status_code == 200

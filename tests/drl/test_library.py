@@ -102,3 +102,35 @@ def test_import_command_all_or_nothing(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="line 6"):
         call_command("import_drl_set", str(bad))
     assert DrlValue.objects.count() == before and not DrlSet.objects.filter(name="Other").exists()
+
+
+@pytest.mark.django_db
+def test_every_preloaded_value_matches_its_file_and_every_set_has_a_source() -> None:
+    """Each data file of PRELOADED_FILES is stored value by value (read here with the csv module, not the
+    loader), with its name, version, country and source header lines."""
+    checked = 0
+    for name in PRELOADED_FILES:
+        text = (DATA_DIR / name).read_text(encoding="utf-8")
+        header = {k.strip().lower(): v.strip() for k, _, v in
+                  (line.lstrip("#").partition(":") for line in text.splitlines() if line.startswith("#"))}
+        drl_set = DrlSet.objects.get(name=header["set"], version=header["version"])
+        assert drl_set.source and drl_set.source.startswith(header["source"][:40])
+        assert drl_set.country == header.get("country", "") and drl_set.modality == header.get("modality", "CT")
+        expected = {}
+        for row in _rows(DATA_DIR / name):
+            for column, value in row.items():
+                if column.endswith(("_mGy", "_mGycm", "_cGycm2", "_Gym2")) and value:
+                    quantity = column.split("_")[0]
+                    expected[(row["exam"], row.get("clinical_indication") or "", quantity)] = float(value)
+        stored = {(v.exam, v.clinical_indication, v.quantity): v.value for v in drl_set.values.all()}
+        assert stored == expected, name
+        checked += len(expected)
+    assert checked == 21 + 10  # UK adult CT: 8 CTDIvol + 13 DLP; DE adult radiography: 10 DAP
+
+
+@pytest.mark.django_db
+def test_german_radiography_values_in_their_unit() -> None:
+    de = DrlSet.objects.get(name="DE BfS DRW adult projection radiography", version="2022")
+    chest = de.values.get(exam="Thorax p. a.")
+    assert (chest.quantity, chest.value, chest.unit, chest.patient_group) == ("dap", 12.0, "cGy.cm2", "adult")
+    assert "BAnz AT 11.01.2023 B11" in de.source and de.modality == "DX"

@@ -72,6 +72,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "tasks_settings": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
     # diagnostic reference levels (openrem.drl)
     "drl_compare": {"kwargs": {}, "allowed": VIEWERS, "methods": ["GET"]},
+    # storing the local DRLs of a comparison as a DRL set: administrators
+    "drl_export_local": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["POST"]},
     # skin dose maps (openrem.skinmaps)
     "skinmap_safelist": {"kwargs": {}, "allowed": {"admingroup"}, "methods": ["GET"]},
     "skinmap_data": {"kwargs": {"pk": "<study>"}, "allowed": VIEWERS, "methods": ["GET"]},

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from openrem.alerts.measures import EVENT, MEASURES, SCANNER, Measure
+from openrem.alerts.measures import DRL, EVENT, MEASURES, SCANNER, Measure
 from openrem.alerts.models import AlertFiring, AlertRule
 from openrem.dose.models import StandardName, Study
 from openrem.dose.standard_names import study_name_q
@@ -89,6 +89,10 @@ def evaluate(rule: AlertRule, study: Study, rf_weeks: int | None = None) -> list
         return []
     if measure.level in (EVENT, SCANNER):
         return _evaluate_events(rule, measure, study)
+    if measure.level == DRL:
+        from openrem.alerts.drl import evaluate_drl
+
+        return evaluate_drl(rule, measure, study)
     value = measure.study_value(study) if measure.study_value else None
     out = []
     if value is not None and rule.threshold is not None and value > rule.threshold:

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from openrem.alerts.measures import EVENT, MEASURES, SCANNER, measure_choices
+from openrem.alerts.measures import DRL, EVENT, MEASURES, SCANNER, measure_choices
 from openrem.alerts.models import AlertRule
 
 
@@ -49,7 +49,7 @@ class AlertRuleForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AlertRule
         fields = ["name", "modality", "measure", "threshold", "cumulative_weeks", "equipment", "protocol",
-                  "standard_name", "enabled", "send_email", "recipients"]
+                  "standard_name", "drl_set", "drl_period", "enabled", "send_email", "recipients"]
         widgets = {"recipients": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,10 +68,15 @@ class AlertRuleForm(forms.ModelForm):  # type: ignore[type-arg]
             return data
         if modality and modality not in measure.modalities:
             self.add_error("measure", _("This measure does not exist for the chosen modality."))
-        if measure.level != SCANNER and data.get("threshold") is None:
+        if measure.level not in (SCANNER, DRL) and data.get("threshold") is None:
             self.add_error("threshold", _("A threshold is needed for this measure."))
-        if measure.level in (EVENT, SCANNER) and data.get("cumulative_weeks"):
+        if measure.level in (EVENT, SCANNER, DRL) and data.get("cumulative_weeks"):
             self.add_error("cumulative_weeks", _("Only study measures can be summed over weeks."))
+        drl_set = data.get("drl_set")
+        if measure.level == DRL and drl_set is not None and modality and drl_set.modality != modality.upper():
+            self.add_error("drl_set", _("This DRL set is for another modality."))
+        if measure.level != DRL and (drl_set is not None or data.get("drl_period")):
+            self.add_error("drl_set", _("A DRL set or comparison is only used by DRL measures."))
         return data
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from openrem.dose.models import Administration, CtDoseCheck, CtEvent, ProjectionEvent, Study
 
 GY_M2_TO_CGY_CM2 = 1e6  # DAP is stored in Gy.m2 and alerted in cGy.cm2 (the spec's unit)
-STUDY, EVENT, SCANNER = "study", "event", "scanner"
+STUDY, EVENT, SCANNER, DRL = "study", "event", "scanner", "drl"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Measure:
     study_value: Callable[[Study], float | None] | None = None
     study_columns: tuple[str, ...] = field(default=())  # Study columns the value is read from (cumulative sums)
     events: Callable[[Study, str, list[str] | None], list[EventValue]] | None = None
+    drl_quantity: str = ""  # DRL measures: the quantity of the DRL set (openrem.drl) the value is compared with
 
 
 def _max(*values: float | None) -> float | None:
@@ -167,6 +168,20 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             events=event_reader(Administration, "administered_activity",
                                 time_field="radiopharmaceutical_start_datetime", protocol_field=None)),
 )}
+
+
+def _agd_mgy(study: Any) -> float | None:
+    return _max(study.total_agd_left, study.total_agd_right, study.total_agd_both)
+
+
+MEASURES.update({m.key: m for m in (
+    Measure("drl_dlp", _("Study DLP above its DRL"), ("ct",), DRL, "mGy·cm", lambda s: s.total_dlp, ("total_dlp",),
+            drl_quantity="dlp"),
+    Measure("drl_dap", _("Study DAP above its DRL"), ("rf", "dx"), DRL, "cGy·cm²", dap_cgy_cm2, ("total_dap",),
+            drl_quantity="dap"),
+    Measure("drl_agd", _("Study AGD (larger breast) above its DRL"), ("mg",), DRL, "mGy", _agd_mgy,
+            ("total_agd_left", "total_agd_right", "total_agd_both"), drl_quantity="agd"),
+)})
 
 
 def measure_choices(modality: str | None = None) -> list[tuple[str, str]]:

@@ -50,6 +50,13 @@ class AlertRule(models.Model):
     standard_name = models.CharField(_("standard name"), max_length=255, blank=True,
                                      help_text=_("standard study name (study measures) or standard acquisition "
                                                  "name (event measures); empty: any"))
+    drl_set = models.ForeignKey("drl.DrlSet", verbose_name=_("DRL set"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                help_text=_("DRL measures: empty means the newest set of the modality with values"))
+    drl_period = models.CharField(_("DRL comparison"), max_length=8, blank=True, choices=[
+        ("", _("each study")), ("week", _("weekly median per system")), ("month", _("monthly median per system"))],
+        help_text=_("DRL measures: compare each study, or the median of the system's studies of the "
+                    "same examination in the study's week or month"))
     enabled = models.BooleanField(_("enabled"), default=True)
     send_email = models.BooleanField(_("send e-mail"), default=False)
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="alert_rules",
@@ -72,7 +79,9 @@ class AlertFiring(models.Model):
     CUMULATIVE = "cumulative"
     EVENT = "event"
     SCANNER = "scanner"
-    SCOPES = [(STUDY, _("study")), (CUMULATIVE, _("cumulative")), (EVENT, _("event")), (SCANNER, _("scanner"))]
+    DRL_PERIOD = "drl_period"
+    SCOPES = [(STUDY, _("study")), (CUMULATIVE, _("cumulative")), (EVENT, _("event")), (SCANNER, _("scanner")),
+              (DRL_PERIOD, _("period median"))]
 
     rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="firings")
     study = models.ForeignKey("dose.Study", on_delete=models.CASCADE, related_name="alert_firings")

@@ -161,6 +161,15 @@ def _binned(chart: Chart, base: QuerySet[Any], pooled: bool) -> dict[str, Any]:
     return {"bin_labels": labels, "rows": summary}
 
 
+def _drl(modality: Modality, chart: Chart, categories: list[str], options: ChartOptions) -> dict[str, Any] | None:
+    """The DRL line of the chart per category (``openrem.drl.lookup``), in the measure's stored unit."""
+    from openrem.drl.lookup import chart_drl_lines
+
+    assert chart.measure is not None
+    return chart_drl_lines(modality.slug, chart.grouping.standard, chart.grouping.path, chart.measure.drl_quantity,
+                           chart.measure.unit, categories, options.drl_set)
+
+
 def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions) -> dict[str, Any]:
     """The JSON data of ``chart`` over the filtered ``studies``."""
     base = rows(modality, chart, studies, options)
@@ -185,6 +194,8 @@ def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], optio
         data["rows"].sort(key=lambda r: (rank[r["category"]], r["system"] or "", str(r.get("period", r.get("bin", "")))))
     elif chart.kind == ChartKind.SCATTER:
         data["categories"] = sorted({p["category"] for p in data["points"]}, key=str.casefold)
+    if chart.kind in (ChartKind.AVERAGE, ChartKind.OVER_TIME) and chart.measure and chart.measure.drl_quantity:
+        data["drl"] = _drl(modality, chart, data.get("categories", []), options)
     series_kind = None if pooled else ("physician" if modality.slug == "rf" and options.split_by_physician
                                        else "system")
     return {**describe(modality, chart), "series": series_kind, **data}

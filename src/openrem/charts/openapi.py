@@ -37,7 +37,10 @@ def chart_schemas() -> dict[str, Any]:
                                                        "category, rows of (category, system, bin, n)"},
         "points": {"type": "array", "items": {"type": "object"}, "description": "scatter: category, system, x, y"},
         "total": {"type": "integer"}, "shown": {"type": "integer"}, "sampled": {"type": "boolean"},
-        "period": {"type": "string"}}}]}
+        "period": {"type": "string"},
+        "drl": {"type": ["object", "null"], "description": "average and over-time charts of a measure with a "
+                "diagnostic reference level: set (id, name, version, label, source, valid_from), quantity, unit "
+                "(the chart's stored unit) and values (category, exam, value); null when no DRL set applies"}}}]}
     return {"Chart": chart, "ChartRow": average_row, "ChartData": data}
 
 

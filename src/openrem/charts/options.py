@@ -71,6 +71,7 @@ class ChartOptions:
     theme: str = "plotly"
     colour_map: str = "RdYlBu"
     plots_per_row: int = 3
+    drl_set: str = "auto"  # "auto" (newest set with values), "none" or a DRL set's primary key
     modalities: dict[str, ModalityOptions] = field(default_factory=dict)
 
     def for_modality(self, modality: Modality) -> ModalityOptions:
@@ -140,8 +141,23 @@ def from_json(raw: Any) -> ChartOptions:
         theme=_choice(raw.get("theme"), THEMES, d.theme),
         colour_map=_choice(raw.get("colour_map"), COLOUR_MAPS, d.colour_map),
         plots_per_row=_int(raw.get("plots_per_row"), 1, 10, d.plots_per_row),
+        drl_set=_drl_choice(raw.get("drl_set")),
         modalities={slug: m for slug, m in parsed.items() if m is not None},
     )
+
+
+def _drl_choice(value: Any) -> str:
+    if isinstance(value, str) and (value in ("auto", "none") or (value.isdigit() and len(value) < 12)):
+        return value
+    return "auto"
+
+
+def drl_set_choices() -> list[tuple[str, Any]]:
+    """The DRL line choices: the newest set with values, none, or one stored set."""
+    from openrem.drl.models import DrlSet
+
+    return [("auto", _("Newest DRL set with values")), ("none", _("No DRL line")),
+            *((str(s.pk), f"{s} [{s.modality}]") for s in DrlSet.objects.all())]
 
 
 def load_options(user: Any) -> ChartOptions:
@@ -195,6 +211,8 @@ def _common_fields(ct: bool, rf: bool) -> dict[str, forms.Field]:
         "colour_map": forms.ChoiceField(choices=COLOUR_MAPS, label=_("Colour map"), widget=forms.Select(_SELECT)),
         "plots_per_row": forms.IntegerField(min_value=1, max_value=10, label=_("Number of sub-charts per row"),
                                             widget=forms.NumberInput(_NUMBER)),
+        "drl_set": forms.ChoiceField(choices=drl_set_choices, required=False, label=_("DRL line"),
+                                     widget=forms.Select(_SELECT)),
     }
     if ct:
         label = _("CT acquisition types")

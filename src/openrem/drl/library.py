@@ -10,7 +10,7 @@ from django.db import transaction
 from openrem.drl.csvio import ParsedSet, ParsedValue, parse_drl_file
 
 DATA_DIR = Path(__file__).parent / "data"
-PRELOADED_FILES = ("uk-ndrl-adult-ct-2024.csv",)
+PRELOADED_FILES = ("uk-ndrl-adult-ct-2024.csv", "de-bfs-drw-adult-radiography-2022.csv")
 
 
 def preloaded_sets() -> list[ParsedSet]:

@@ -6,4 +6,5 @@ from openrem.drl import views
 
 urlpatterns = [
     path("compare/", views.drl_compare, name="drl_compare"),
+    path("compare/export/", views.drl_export_local, name="drl_export_local"),
 ]

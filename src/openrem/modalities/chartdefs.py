@@ -53,6 +53,7 @@ class Measure:
     display_unit: str = ""
     display_scale: float = 1.0
     expression: Callable[[], Any] | None = None
+    drl_quantity: str = ""  # DRL quantity (openrem.drl QUANTITIES) a chart of this measure can mark
 
     @property
     def shown_unit(self) -> str:

@@ -29,6 +29,7 @@ def _texts() -> dict[str, str]:
         "weekdays": "|".join([_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]),
         "whisker_low": _("Lower whisker"), "whisker_high": _("Upper whisker"), "n_outliers": _("Number of outliers"),
         "min": _("Minimum"), "max": _("Maximum"), "studies": _("Studies"), "value": _("Value"),
+        "drl": _("DRL"),
     }
 
 

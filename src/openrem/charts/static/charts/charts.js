@@ -114,6 +114,42 @@
         hovertemplate: "%{x}<br>%{y}<br>" + T.n + " = %{customdata}<extra>" + name + "</extra>"};
     });
   }
+  /* DRL marker of average and over-time charts: the server gives one value per category (stored unit) */
+  var DRL_COLOUR = "#d62728";
+  function drlName(data) { return T.drl + " " + data.drl.set.label; }
+  function drlTraces(chart, data, xs) {
+    // xs: "category" (x axis = categories), "system" (x axis = systems, one line per category) or "period"
+    if (!data.drl || !data.drl.values.length) { return []; }
+    var s = scaleOf(chart.measure), name = drlName(data), shown = uniq(data.rows.map(function (r) { return r.category; }));
+    var vals = data.drl.values.filter(function (v) { return shown.indexOf(v.category) >= 0; });
+    if (!vals.length) { return []; }
+    if (xs === "category") {
+      return [{type: "scatter", mode: "markers", name: name, x: vals.map(function (v) { return wrap(v.category); }),
+        y: vals.map(function (v) { return v.value * s; }), customdata: vals.map(function (v) { return v.exam; }),
+        marker: {symbol: "line-ew-open", size: 44, color: DRL_COLOUR, line: {width: 3, color: DRL_COLOUR}},
+        hovertemplate: "%{x}<br>" + T.drl + " (%{customdata}): %{y}<extra>" + name + "</extra>"}];
+    }
+    var key = xs === "system" ? seriesName : function (r) { return r.period; };
+    return vals.map(function (v, i) {
+      var x = uniq(data.rows.filter(function (r) { return xs === "system" || r.category === v.category; }).map(key)).sort();
+      return {type: "scatter", mode: "lines", name: name + " — " + v.exam, legendgroup: "drl", showlegend: true,
+        x: x, y: x.map(function () { return v.value * s; }), line: {color: DRL_COLOUR, width: 2, dash: i % 2 ? "dot" : "dash"},
+        hovertemplate: wrap(v.category) + "<br>" + T.drl + " (" + v.exam + "): %{y}<extra>" + name + "</extra>"};
+    });
+  }
+  function drlTable(chart, data, table) {
+    if (!data.drl) { return table; }
+    var s = scaleOf(chart.measure), m = chart.measure;
+    table.drl = {headers: [T.category, T.drl + " " + data.drl.set.label, unitTitle(T.value, m.display_unit)],
+      rows: data.drl.values.map(function (v) { return [v.category, v.exam, v.value * s]; })};
+    return table;
+  }
+  function withDrl(fig, chart, data, xs) {
+    var extra = drlTraces(chart, data, xs);
+    fig.traces = fig.traces.concat(extra);
+    if (extra.length) { fig.drl = drlName(data); drlTable(chart, data, fig.table); }
+    return fig;
+  }
   function averageBar(chart, data, which) {
     var m = chart.measure, s = scaleOf(m), label = which === "mean" ? T.mean : T.median;
     return {variant: which, title: chart.title + " — " + label, traces: grouped(data.rows, which, s),
@@ -262,14 +298,17 @@
   function figures(chart, data) {
     var out = [];
     if (chart.kind === "average") {
-      averages().forEach(function (w) { out.push(w === "boxplot" ? boxplot(chart, data) : averageBar(chart, data, w)); });
+      averages().forEach(function (w) {
+        var fig = w === "boxplot" ? boxplot(chart, data) : averageBar(chart, data, w);
+        out.push(withDrl(fig, chart, data, w !== "boxplot" && opt.grouping === "system" ? "system" : "category"));
+      });
       if (data.histogram) { out.push(histogram(chart, data)); }
     } else if (chart.kind === "frequency") { out = frequency(chart, data); }
     else if (chart.kind === "over_time") {
       averages().forEach(function (w) {
-        if (w !== "boxplot") { out.push(overTime(chart, data, w)); } else if (cfg.slug === "nm") { out.push(overTimeBox(chart, data)); }
+        if (w !== "boxplot") { out.push(withDrl(overTime(chart, data, w), chart, data, "period")); } else if (cfg.slug === "nm") { out.push(overTimeBox(chart, data)); }
       });
-      if (!out.length) { out.push(overTime(chart, data, "mean")); }
+      if (!out.length) { out.push(withDrl(overTime(chart, data, "mean"), chart, data, "period")); }
     } else if (chart.kind === "scatter") { out.push(scatter(chart, data)); }
     else if (chart.kind === "workload") { out.push(workload(chart, data)); }
     else if (chart.kind === "binned") {
@@ -315,7 +354,20 @@
       tbody.appendChild(r);
     });
     table.appendChild(tbody); wrapDiv.appendChild(table); c.body.appendChild(wrapDiv);
+    if (fig.table.drl) { wrapDiv.appendChild(addDrlTable(fig.table.drl)); }
     return wrapDiv;
+  }
+  function addDrlTable(t) {
+    var table = el("table", {"class": "table table-sm chart-drl-table"}), tr = el("tr"), tbody = el("tbody");
+    t.headers.forEach(function (h) { tr.appendChild(el("th", {}, h)); });
+    table.appendChild(tr);
+    t.rows.forEach(function (row) {
+      var r = el("tr");
+      row.forEach(function (v) { r.appendChild(el("td", typeof v === "number" ? {"class": "num", "data-value": String(v)} : {}, fmt(v))); });
+      tbody.appendChild(r);
+    });
+    table.appendChild(tbody);
+    return table;
   }
   function draw(chart, fig, c) {
     var name = fileName(chart, fig.variant);
@@ -323,6 +375,7 @@
     c.status.remove();
     Plotly.newPlot(c.plot, fig.traces, fig.layout, {responsive: true, displaylogo: false,
       toImageButtonOptions: {format: "png", filename: name, width: 1920, height: 1080}});
+    if (fig.drl) { c.box.setAttribute("data-drl", fig.drl); }
     var tableDiv = addTable(c, fig);
     button(c.head, "chart-png", T.png, function () {
       Plotly.downloadImage(c.plot, {format: "png", width: 1920, height: 1080, filename: name});
