@@ -34,6 +34,13 @@ def test_ssde_head_phantom_uses_16_cm_fit() -> None:
     assert value == pytest.approx(8.64, abs=5e-3)
 
 
+def test_no_ssde_for_head_scans() -> None:
+    """AAPM Report 204/220 factors are for body CT; head SSDE (AAPM Report 293) is not implemented."""
+    assert derived.event_ssde(40.0, HEAD, 170.0, HEAD_REGION)["ssde_mgy"] is None
+    assert derived.event_ssde(40.0, HEAD, 170.0, "774007|SCT")["ssde_mgy"] is None  # head and neck
+    assert derived.event_ssde(10.0, BODY, 200.0, CHEST)["ssde_mgy"] == pytest.approx(17.774, abs=5e-3)
+
+
 @pytest.mark.parametrize(("ctdivol", "phantom", "dw"), [
     (10.0, None, 200.0),          # no phantom: which fit would be a guess
     (10.0, "999|99X", 200.0),     # unknown phantom code

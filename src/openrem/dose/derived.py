@@ -3,7 +3,8 @@
 * **SSDE per CT irradiation event** (AAPM Report 204, 2011; AAPM Report 220, 2014): from the event's
   Mean CTDIvol, its CTDIw phantom (IEC body 32 cm or head 16 cm, CID 4052 codes) and the Water
   Equivalent Diameter of the RDSR (TID 10013, 113987 DCM). Without a phantom, a CTDIvol or a
-  diameter there is no SSDE: no size is guessed. The method is stored with the value.
+  diameter there is no SSDE: no size is guessed. Head scans get none (body-CT method). The method
+  is stored with the value.
 * **Highest SSDE of the study**: the largest event SSDE. SSDE is a dose per acquisition (like
   CTDIvol) and is not additive, so the study value is a maximum, never a sum.
 * **Effective dose estimate of a CT study**: the sum over events of k x DLP, k from the AAPM Report
@@ -46,6 +47,9 @@ REGION_MAP: tuple[tuple[codes.Concept, str], ...] = (
 )
 
 
+HEAD_REGIONS = frozenset({"head", "head_neck"})
+
+
 def code_key(coded: r.Coded | None) -> str | None:
     """The stored ``"value|scheme"`` form of a coded value."""
     return None if coded is None else f"{coded.value}|{coded.scheme}"
@@ -69,11 +73,17 @@ def region_of(key: str | None) -> str | None:
 
 
 def event_ssde(ctdivol_mgy: float | None, phantom_key: str | None,
-               water_equivalent_diameter_mm: float | None) -> dict[str, Any]:
-    """SSDE columns of one CT event (all None when SSDE cannot be computed)."""
+               water_equivalent_diameter_mm: float | None, region_key: str | None = None) -> dict[str, Any]:
+    """SSDE columns of one CT event (all None when SSDE cannot be computed).
+
+    Head and head-and-neck target regions get no SSDE: the AAPM Report 204/220 conversion factors
+    were derived for body CT; head SSDE (AAPM Report 293) is a different method, not implemented.
+    """
     out: dict[str, Any] = dict.fromkeys(SSDE_COLUMNS)
     phantom = phantom_of(phantom_key)
     if phantom is None or ctdivol_mgy is None or not water_equivalent_diameter_mm:
+        return out
+    if region_of(region_key) in HEAD_REGIONS:
         return out
     result = ssde(ctdivol_mgy, phantom=phantom, water_equivalent_diameter_cm=water_equivalent_diameter_mm / 10.0)
     if result is None:
@@ -84,7 +94,8 @@ def event_ssde(ctdivol_mgy: float | None, phantom_key: str | None,
 
 def record_event_columns(event: r.CtEvent) -> dict[str, Any]:
     """SSDE columns for a parsed CT event record (used when the event row is written)."""
-    return event_ssde(event.mean_ctdivol, code_key(event.ctdiw_phantom_type), event.water_equivalent_diameter)
+    return event_ssde(event.mean_ctdivol, code_key(event.ctdiw_phantom_type), event.water_equivalent_diameter,
+                      code_key(event.target_region))
 
 
 def effective_dose_columns(events: Iterable[tuple[float | None, str | None]],

@@ -33,7 +33,8 @@ def refresh_ct_estimates(studies: QuerySet[Study]) -> int:
 def _refresh_batch(study_ids: list[int]) -> None:
     by_study: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in CtEvent.objects.filter(parent__parent_id__in=study_ids).values(*_EVENT_FIELDS):
-        row.update(event_ssde(row["mean_ctdivol"], row["ctdiw_phantom_type_code"], row["water_equivalent_diameter"]))
+        row.update(event_ssde(row["mean_ctdivol"], row["ctdiw_phantom_type_code"], row["water_equivalent_diameter"],
+                              row["target_region_code"]))
         by_study[row["parent__parent_id"]].append(row)
     events, studies = [], []
     ages = dict(Study.objects.filter(id__in=study_ids).values_list("id", "patient_age_decimal"))
