@@ -210,3 +210,22 @@ def test_rf_physician_split_dx_and_nm(db: Any, compute: Any) -> None:
         administration(study("NM", nm, dt.datetime(2024, 6, 5, 9, 0), study_description="Bone",
                              total_administered_activity=activity), activity)
     assert by_category(compute("nm", "study_description_activity"))["Bone"]["median"] == pytest.approx(350)
+
+
+def test_ssde_and_effective_dose_charts_leave_out_missing_estimates(db: Any, compute: Any) -> None:
+    from openrem.dose.models import CtEvent
+
+    ct = equipment("CT9")
+    for i, (ssde, e_msv) in enumerate(((12.0, 4.0), (18.0, None), (None, 6.0))):
+        s = study("CT", ct, dt.datetime(2024, 5, 1 + i, 9, 0), study_description="Abdomen", total_dlp=100.0,
+                  max_ssde_mgy=ssde, effective_dose_estimate_msv=e_msv)
+        ct_events(s, ("Abdo Helical", SPIRAL, 100.0, 8.0))
+        CtEvent.objects.filter(parent__parent=s).update(ssde_mgy=ssde, ssde_method="water_equivalent_diameter"
+                                                        if ssde is not None else None)
+    protocol = by_category(compute("ct", "acquisition_protocol_ssde"))["Abdo Helical"]
+    assert protocol["n"] == 2 and protocol["mean"] == pytest.approx(15.0)  # (12 + 18) / 2, the null left out
+    ctdivol = by_category(compute("ct", "acquisition_protocol_ctdivol"))["Abdo Helical"]
+    assert ctdivol["n"] == 3 and ctdivol["mean"] == pytest.approx(8.0)  # CTDIvol unaffected by SSDE
+    assert by_category(compute("ct", "study_description_ssde"))["Abdomen"]["median"] == pytest.approx(15.0)
+    effective = by_category(compute("ct", "study_description_effective_dose"))["Abdomen"]
+    assert effective["n"] == 2 and effective["mean"] == pytest.approx(5.0)

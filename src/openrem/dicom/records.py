@@ -140,6 +140,7 @@ class CtEvent:
     mean_ctdifreeair: MGy = None
     effective_dose: MSv = None
     effective_dose_conversion_factor: Ratio = None
+    water_equivalent_diameter: Mm = None  # AAPM Report 220 Dw, in the CT Dose container
     exposure_time: S = None
     pitch_factor: Ratio = None
     nominal_single_collimation_width: Mm = None

@@ -36,6 +36,7 @@ from openrem.dicom import records as r
 from openrem.dicom.classify import Kind
 from openrem.dicom.values import combine
 from openrem.dose import merge, treeio
+from openrem.dose.derived import report_study_columns
 from openrem.dose.equipment import get_or_create_equipment
 from openrem.dose.models import (
     Administration,
@@ -237,10 +238,12 @@ def _row(report: r.DoseReport, source: str | None, changed: bool) -> ObjectRow:
 
 def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] | None = None) -> Study:
     equipment = get_or_create_equipment(report.equipment, use_observer_uid=report.kind not in IMAGE_KINDS)
-    study = Study(**study_fields(report, _policy()), equipment=equipment, header_rank=header_rank(report),
+    fields = study_fields(report, _policy())
+    study = Study(**fields, equipment=equipment, header_rank=header_rank(report),
                   modality_type=decide_modality(report, equipment),
                   **summarise(report.ct_radiation_dose, report.projection_xray_radiation_dose,
-                              report.radiopharmaceutical_radiation_dose))
+                              report.radiopharmaceutical_radiation_dose),
+                  **report_study_columns(report.ct_radiation_dose, fields.get("patient_age_decimal")))
     study.save()
     treeio.write_report_trees(study, report)
     _record_objects(study, [*(carried or []), _row(report, source, True)],
@@ -282,6 +285,8 @@ def _rewrite(study: Study, report: r.DoseReport, trees: dict[str, tuple[Any, ...
         values["header_rank"] = header_rank(report)
         values["equipment"] = get_or_create_equipment(report.equipment,
                                                       use_observer_uid=report.kind not in IMAGE_KINDS)
+    values.update(report_study_columns(merged.ct_radiation_dose,
+                                       values.get("patient_age_decimal", study.patient_age_decimal)))
     for key, value in values.items():
         setattr(study, key, value)
     study.save()

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from openrem.dicom import records as r
+from openrem.dose.derived import record_event_columns
 from openrem.dose.models.generated import NODE_BY_RECORD, FieldPlan, plan
 from openrem.dose.models.tree import MODEL_BY_NAME
 
@@ -107,7 +108,9 @@ def write_level(record_type: type, pairs: Sequence[tuple[models.Model, Any]]) ->
     if not pairs:
         return
     model = model_for(record_type)
-    objs = [model(parent=parent, **column_values(rec, record_type)) for parent, rec in pairs]
+    derived = record_event_columns if record_type is r.CtEvent else None
+    objs = [model(parent=parent, **column_values(rec, record_type), **(derived(rec) if derived else {}))
+            for parent, rec in pairs]
     model.objects.bulk_create(objs)
     for fp in plan(record_type):
         if fp.kind == "children":

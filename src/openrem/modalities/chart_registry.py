@@ -62,6 +62,10 @@ EVENTS = Measure("events", _("Number of events"), STUDY, "", "number_of_events")
 CT_DLP = Measure("dlp", _("DLP"), EVENT, "mGy·cm", "dlp")
 CT_CTDIVOL = Measure("ctdivol", _("CTDIvol"), EVENT, "mGy", "mean_ctdivol", drl_quantity="ctdivol")
 CT_TOTAL_DLP = Measure("dlp", _("Total DLP"), STUDY, "mGy·cm", "total_dlp", drl_quantity="dlp")
+# derived estimates (openrem.dose.derived); events or studies without an estimate are left out
+CT_SSDE = Measure("ssde", _("SSDE"), EVENT, "mGy", "ssde_mgy")
+CT_EFFECTIVE_DOSE = Measure("effective_dose", _("Effective dose estimate"), STUDY, "mSv",
+                            "effective_dose_estimate_msv")
 DAP = Measure("dap", _("DAP"), EVENT, "Gy·m²", "dose_area_product", "cGy·cm²", 1e6)
 TOTAL_DAP = Measure("dap", _("Total DAP"), STUDY, "Gy·m²", "total_dap", "cGy·cm²", 1e6, drl_quantity="dap")
 KVP = Measure("kvp", _("kVp"), EVENT, "kV", expression=first_value("kvp"))
@@ -103,6 +107,9 @@ CT_CHARTS: tuple[Chart, ...] = (
     average(STANDARD_STUDY, EVENTS, _("Standard study name number of events")),
     over_time(STANDARD_STUDY, CT_TOTAL_DLP, _("Standard study name DLP over time")),
     workload(STANDARD_STUDY, _("Standard study name workload")),
+    average(PROTOCOL, CT_SSDE, _("Acquisition protocol SSDE")),
+    average(STUDY_DESCRIPTION, CT_SSDE, _("Study description SSDE")),
+    average(STUDY_DESCRIPTION, CT_EFFECTIVE_DOSE, _("Study description effective dose estimate")),
 )
 
 

@@ -192,7 +192,15 @@ _CT_DOSE_CHECK = (
 
 CT = ExportSpec(
     slug="ct", standard_names="CT",
-    study_columns=(Col(_("DLP total"), "total_dlp", unit="mGy.cm"),),
+    study_columns=(
+        Col(_("DLP total"), "total_dlp", unit="mGy.cm"),
+        # derived estimates (openrem.dose.derived): separate columns, never in place of CTDIvol/DLP
+        Col(_("Highest SSDE"), "max_ssde_mgy", unit="mGy"),
+        Col(_("Effective dose estimate (population average, not patient dose)"), "effective_dose_estimate_msv",
+            unit="mSv"),
+        Col(_("Effective dose region"), "effective_dose_region", kind=TEXT),
+        Col(_("Effective dose coefficients"), "effective_dose_coefficients", kind=TEXT),
+    ),
     event_model="CtEvent", event_link="parent__parent_id",
     event_columns=(
         Col(_("Protocol"), "acquisition_protocol", kind=TEXT),
@@ -204,6 +212,9 @@ CT = ExportSpec(
         Col(_("Pitch"), "pitch_factor"),
         Col(_("No. sources"), "number_of_xray_sources"),
         Col(_("CTDIvol"), "mean_ctdivol", unit="mGy"),
+        Col(_("SSDE"), "ssde_mgy", unit="mGy"),
+        Col(_("SSDE method"), "ssde_method", kind=TEXT),
+        Col(_("SSDE diameter"), "ssde_diameter_cm", unit="cm"),
         Col(_("Phantom"), "ctdiw_phantom_type", kind=TEXT),
         Col(_("DLP"), "dlp", unit="mGy.cm"),
         Col(_("mA modulation type"), "xray_modulation_type", kind=TEXT),

@@ -68,6 +68,7 @@ QUANTITIES: dict[str, Quantity] = {q.key: q for q in (
     Quantity("esd", "mGy", (Unit("mgy", "mGy"),), digits=3),
     Quantity("dlp", "mGy·cm", (Unit("mgycm", "mGy·cm"),)),
     Quantity("ctdivol", "mGy", (Unit("mgy", "mGy"),), digits=3),
+    Quantity("ssde", "mGy", (Unit("mgy", "mGy"),), digits=3),  # size-specific dose estimate, never CTDIvol
     Quantity("effective_dose", "mSv", (Unit("msv", "mSv"),), digits=3),
     Quantity("activity", "MBq", (Unit("mbq", "MBq"),)),
     Quantity("time_s", "s", (Unit("s", "s"),)),  # durations stored in s

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from openrem.dicom import codes
 from openrem.dicom import records as r
 from openrem.dose import treeio
+from openrem.dose.derived import record_event_columns
 from openrem.dose.models.generated import TREE, Node
 from openrem.web.humanize import code_label
 
@@ -253,11 +254,16 @@ def dose_check_row(d: r.CtDoseCheck) -> dict[str, Any]:
 
 
 def ct_events(ct: Sequence[r.CtRadiationDose]) -> list[dict[str, Any]]:
-    """CT events with their dose checks; ``alert``/``notification``: a check was exceeded or acted upon."""
+    """CT events with their dose checks; ``alert``/``notification``: a check was exceeded or acted upon.
+
+    ``ssde``: the event's size-specific dose estimate columns, by the same function that stored them
+    at import (:func:`openrem.dose.derived.record_event_columns`).
+    """
     rows = []
     for event in (e for c in ct for e in c.events):
         checks = [dose_check_row(d) for d in event.dose_check]
         rows.append({"event": event, "checks": checks, "scan": event.scanning_length or r.ScanningLength(),
+                     "ssde": record_event_columns(event),
                      "alert": any(c["alert_triggered"] for c in checks),
                      "notification": any(c["notification_triggered"] for c in checks)})
     return rows

@@ -54,6 +54,7 @@ def read_event(ctx: ParseContext, event: ContentItem) -> CtEvent:
         mean_ctdifreeair=measure(ctx, ct_dose, codes.MEAN_CTDIFREEAIR, "mGy"),
         effective_dose=measure(ctx, ct_dose, codes.EFFECTIVE_DOSE, "mSv"),
         effective_dose_conversion_factor=_conversion_factor(ctx, ct_dose),
+        water_equivalent_diameter=_water_equivalent_diameter(ctx, ct_dose),
         exposure_time=measure(ctx, params, codes.EXPOSURE_TIME, "s"),
         pitch_factor=measure(ctx, params, codes.PITCH_FACTOR, None),
         nominal_single_collimation_width=measure(ctx, params, codes.NOMINAL_SINGLE_COLLIMATION_WIDTH, "mm"),
@@ -76,6 +77,20 @@ def _conversion_factor(ctx: ParseContext, ct_dose: ContentItem | None) -> float 
     if found is None:
         found = measure(ctx, ct_dose, codes.EFFECTIVE_DOSE_CONVERSION_FACTOR, "mSv/(mGy.cm)")
     return found
+
+
+def _water_equivalent_diameter(ctx: ParseContext, ct_dose: ContentItem | None) -> float | None:
+    """Water Equivalent Diameter (113987, DCM; AAPM Report 220) in mm, from the CT Dose container.
+
+    CP-1525 added it to TID 10013 with the Size Specific Dose Estimation rows; it is looked for at
+    any depth below CT Dose (directly or under the item it qualifies), first occurrence wins.
+    """
+    if ct_dose is None:
+        return None
+    for parent in ct_dose.walk():
+        if parent.find(codes.WATER_EQUIVALENT_DIAMETER) is not None:
+            return measure(ctx, parent, codes.WATER_EQUIVALENT_DIAMETER, "mm")
+    return None
 
 
 def read_scanning_length(ctx: ParseContext, params: ContentItem) -> ScanningLength:

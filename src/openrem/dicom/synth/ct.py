@@ -86,6 +86,7 @@ class CtEvent:
     dlp: float
     phantom: Code
     dose_check: CtDoseCheck | None = None
+    water_equivalent_diameter_cm: float | None = None  # AAPM Report 220 Dw, written in cm
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,8 @@ def _event(ev: CtEvent) -> bytes:
         e.code("CONTAINS", v.CTDIW_PHANTOM_TYPE, ev.phantom),
         e.num("CONTAINS", v.DLP, ev.dlp, v.U_MGYCM),
     ]
+    if ev.water_equivalent_diameter_cm is not None:
+        dose.append(e.num("CONTAINS", v.WATER_EQUIVALENT_DIAMETER, ev.water_equivalent_diameter_cm, v.U_CM))
     if ev.dose_check is not None:
         dose += _dose_check(ev.dose_check)
     return e.container("CONTAINS", v.CT_ACQUISITION, [

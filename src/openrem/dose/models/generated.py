@@ -68,6 +68,18 @@ INDEXED = {"acquisition_protocol", "irradiation_event_uid", "date_time_started",
            "dose_area_product", "radiopharmaceutical_administration_event_uid"}
 
 
+# Derived columns of a tree table: computed at import from the record (openrem.dose.derived), not
+# part of the record, so the dump and the reference comparison never see them.
+DERIVED: dict[str, dict[str, Any]] = {
+    "CtEvent": {
+        "ssde_mgy": lambda: models.FloatField(null=True, blank=True, db_index=True,
+                                              db_comment="unit: mGy; size-specific dose estimate"),
+        "ssde_method": lambda: models.CharField(max_length=40, null=True, blank=True),
+        "ssde_diameter_cm": lambda: models.FloatField(null=True, blank=True, db_comment="unit: cm"),
+    },
+}
+
+
 def _strip_optional(hint: Any) -> Any:
     """``X | None`` -> ``X`` (also for Annotated[X | None, Unit])."""
     if typing.get_origin(hint) is typing.Annotated:
@@ -162,6 +174,8 @@ def build_model(node: Node, module: str) -> type[models.Model]:
         attrs[fp.name] = _django_field(fp)
         if fp.kind == "coded":
             attrs[f"{fp.name}_code"] = models.CharField(max_length=128, null=True, blank=True)
+    for name, factory in DERIVED.get(node.model_name, {}).items():
+        attrs[name] = factory()
     parent = node.parent or "Study"
     if node.one_to_one:
         attrs["parent"] = models.OneToOneField(parent, on_delete=models.CASCADE,

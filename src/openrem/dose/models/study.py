@@ -96,6 +96,12 @@ class Study(models.Model):
     total_agd_right = models.FloatField(null=True, blank=True, db_comment="unit: mGy")
     total_agd_both = models.FloatField(null=True, blank=True, db_comment="unit: mGy")
     total_administered_activity = models.FloatField(null=True, blank=True, db_comment="unit: MBq")
+    # derived estimates (see openrem.dose.derived): never mixed with the reported dose indices
+    max_ssde_mgy = models.FloatField(null=True, blank=True, db_comment="unit: mGy; highest event SSDE")
+    effective_dose_estimate_msv = models.FloatField(
+        null=True, blank=True, db_comment="unit: mSv; population-average estimate, not patient dose")
+    effective_dose_region = models.CharField(max_length=64, null=True, blank=True)
+    effective_dose_coefficients = models.CharField(max_length=64, null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     vendor_fixes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,6 +118,8 @@ class Study(models.Model):
             models.Index(fields=["equipment", "-study_datetime"], name="study_equipment_date"),
             models.Index(fields=["modality_type", "total_dlp", "id"], name="study_mod_dlp"),
             models.Index(fields=["modality_type", "total_dap", "id"], name="study_mod_dap"),
+            models.Index(fields=["modality_type", "max_ssde_mgy", "id"], name="study_mod_ssde"),
+            models.Index(fields=["modality_type", "effective_dose_estimate_msv", "id"], name="study_mod_edose"),
             models.Index(fields=["modality_type", "patient_age_decimal", "id"], name="study_mod_age"),
             models.Index(fields=["modality_type", "number_of_events", "id"], name="study_mod_events"),
             models.Index(fields=["modality_type", "study_description", "id"], name="study_mod_description"),
