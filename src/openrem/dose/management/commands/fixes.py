@@ -11,6 +11,9 @@ from openrem.dicom import fixes
 
 class Command(BaseCommand):
     help = "List the vendor fixes the parsers apply, with the manufacturers and models they are for."
+    # Run often (per file, by scripts and Orthanc): skip the system checks of the web site (URLs, admin,
+    # templates), which cost about 0.7 s per start; `openrem check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--markdown", action="store_true", help="print the Markdown table of docs/importing.md")

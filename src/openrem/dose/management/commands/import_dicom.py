@@ -11,6 +11,9 @@ from openrem.dose.services import KIND_GROUPS, expand_paths, import_file
 
 class Command(BaseCommand):
     help = "Import DICOM dose objects (RDSR, RRDSR, enhanced SR, DX/MG/NM images, Philips CT dose info)."
+    # Run often (per file, by scripts and Orthanc): skip the system checks of the web site (URLs, admin,
+    # templates), which cost about 0.7 s per start; `openrem check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help="files, folders (searched recursively) or glob patterns")

@@ -11,6 +11,9 @@ from openrem.dicom import synth
 
 class Command(BaseCommand):
     help = "Write synthetic dose objects: CT/RF/DX/MG RDSRs, NM RRDSRs, DX/CR/MG/NM/PET image headers."
+    # Run often (per file, by scripts and Orthanc): skip the system checks of the web site (URLs, admin,
+    # templates), which cost about 0.7 s per start; `openrem check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--modality", default="CT", help=f"one of {', '.join(synth.BUILDERS)}")
