@@ -32,7 +32,8 @@ def register() -> None:
     charset.ENCODINGS_TO_CODES.setdefault("iso8859_15", LATIN9_ESCAPE)
     charset.CODES_TO_ENCODINGS.setdefault(GB2312_ESCAPE, GB2312_CODEC)
     charset.ENCODINGS_TO_CODES.setdefault(GB2312_CODEC, GB2312_ESCAPE)
-    charset.handled_encodings = tuple(e for e in charset.handled_encodings if e != GB2312_CODEC)
+    handled: tuple[str, ...] = tuple(e for e in charset.handled_encodings if e != GB2312_CODEC)
+    setattr(charset, "handled_encodings", handled)  # noqa: B010  (pydicom types the tuple as exactly 3 names)
 
 
 register()
