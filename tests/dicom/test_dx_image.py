@@ -137,6 +137,7 @@ def test_malformed_numbers_keep_valid_values(sample: Callable[[str], Path]) -> N
         _raw(ds, "ExposureIndex", "DS", b"")
         _raw(ds, "FieldOfViewDimensions", "IS", b"421\\xx")
         del ds.AcquisitionDate
+        del ds.ContentDate  # the fallback after Acquisition Date
 
     report = _report(_modified(sample("DX-Im-Carestream_DRX.dcm"), edit))
     event = _event(report)

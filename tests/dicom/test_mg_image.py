@@ -101,6 +101,7 @@ def test_malformed_organ_dose_and_missing_laterality(sample: Callable[[str], Pat
         ds[tag] = RawDataElement(tag, "DS", 0, b"", 0, False, True)
         del ds.ImageLaterality
         del ds.AcquisitionDate
+        del ds.ContentDate  # the fallback after Acquisition Date
 
     report = _report(_modified(sample("MG-Im-GE_Seno_2_ForPresentation.dcm"), edit))
     event = _event(report)

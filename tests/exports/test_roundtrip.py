@@ -139,6 +139,28 @@ def test_csv_round_trip(slug: str, imported: Any, db: Any, tmp_path: Path) -> No
     assert checked > 0
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_dx_relative_exposure_with_its_unit(fmt: str, imported: Any, db: Any, tmp_path: Path) -> None:
+    """The vendor-specific Relative X-Ray Exposure (0018,1405) is exported with its manufacturer's unit."""
+    first = ProjectionEvent.objects.filter(relative_exposure_unit="EI (Mbels)").order_by("id")[0]
+    study = first.parent.parent
+    assert study.modality_type in ("CR", "DX")
+    assert any(m in study.equipment.manufacturer.lower() for m in ("carestream", "kodak"))
+    expected = sorted((e.relative_xray_exposure, e.relative_exposure_unit)
+                      for e in ProjectionEvent.objects.filter(parent__parent=study))
+    path = tmp_path / f"dx.{fmt}"
+    run_export("dx", fmt, {}, CommandUser(), str(path))
+    if fmt == "csv":
+        (row,) = [r for r in read_csv(path) if r["Study instance UID"] == study.study_instance_uid]
+        got = [(row[f"E{n} Relative exposure"], row[f"E{n} Relative exposure unit"])
+               for n in range(1, len(expected) + 1)]
+    else:
+        got = [(r["Relative exposure"], r["Relative exposure unit"]) for name, sheet in read_xlsx(path).items()
+               if name not in ("Summary", "All data") for r in sheet
+               if r["Study instance UID"] == study.study_instance_uid]
+    assert sorted((_number(value), unit) for value, unit in got) == expected
+
+
 @pytest.mark.parametrize("slug", ["ct", "dx", "rf", "mg", "nm"])
 def test_xlsx_round_trip(slug: str, imported: Any, db: Any, tmp_path: Path) -> None:
     studies = _studies(slug)

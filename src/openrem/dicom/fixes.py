@@ -34,6 +34,7 @@ class VendorFix:
 
 _ANY = ("*",)
 _IMAGES = (Kind.DX_IMAGE,)
+_XRAY_IMAGES = (Kind.DX_IMAGE, Kind.MG_IMAGE)
 _PROJ = (Kind.PROJECTION_RDSR,)
 
 FIXES: dict[str, VendorFix] = {f.name: f for f in (
@@ -47,6 +48,13 @@ FIXES: dict[str, VendorFix] = {f.name: f for f in (
               "Filter Thickness Minimum and Maximum put in order when swapped."),
     VendorFix("siemens_multix_copper_filter_type", "Siemens", ("Multix",), _IMAGES,
               "Filter Type 'CU_0.1_MM' (0.2, 0.3) read as a copper filter of that thickness."),
+    VendorFix("filter_type_lists_materials", "*", _ANY, _XRAY_IMAGES,
+              "Filter Type written as thickness and element of each filter ('0.1Cu 1Al') read as those filters."),
+    VendorFix("decimal_in_integer_string", "*", _ANY, _XRAY_IMAGES,
+              "Exposure Time, X-Ray Tube Current or Exposure (IS) sent with decimals (DRGEM) kept exactly."),
+    VendorFix("toshiba_protocol_in_image_comments", "Toshiba", _ANY, _IMAGES,
+              "Acquisition protocol read from Image Comments when Software Versions is 'TM_TFD_1.0' and Protocol "
+              "Name is empty."),
     VendorFix("grid_term_abbreviated", "Kodak/Carestream", ("DR 7500",), _IMAGES,
               "Grid term 'FO' read as the defined term 'FOCUSED' (unambiguous prefix)."),
     VendorFix("ge_glandularity_in_dose_comment", "GE", ("Senographe",), (Kind.MG_IMAGE,),

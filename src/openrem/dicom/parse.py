@@ -16,7 +16,7 @@ from pathlib import Path
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from openrem.dicom import charsets, srtree  # noqa: F401  (charsets: registers ISO_IR 203)
+from openrem.dicom import charsets, srtree  # noqa: F401  (charsets: registers ISO_IR 203, corrects ISO 2022 IR 58)
 from openrem.dicom.classify import Kind, classify
 from openrem.dicom.rawseq import RawParseError
 from openrem.dicom.records import DoseReport

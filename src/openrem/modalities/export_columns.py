@@ -249,6 +249,7 @@ DX = ExportSpec(
         Col(_("Target exposure index"), "target_exposure_index"),
         Col(_("Deviation index"), "deviation_index"),
         Col(_("Relative exposure"), "relative_xray_exposure"),
+        Col(_("Relative exposure unit"), "relative_exposure_unit", kind=TEXT),
         _DAP,
         Col(_("Entrance exposure at RP"), "entrance_exposure_at_rp", unit="mGy"),
         Col(_("SID"), "distance_source_to_detector", unit="mm"),

@@ -66,6 +66,9 @@ VENDOR_FIXES: dict[str, Promise] = {
     "filter_thickness_min_max_swapped": _("Minimum and maximum filter thickness were swapped by the device."),
     "siemens_multix_copper_filter_type": _("The Siemens Multix copper filter was read from its private field."),
     "grid_term_abbreviated": _("An abbreviated grid description was expanded."),
+    "filter_type_lists_materials": _("The filters were read from the filter type, where the device lists them."),
+    "decimal_in_integer_string": _("An exposure value sent with decimals in a whole-number field was kept as sent."),
+    "toshiba_protocol_in_image_comments": _("The Toshiba acquisition protocol was read from the image comments."),
     "ge_glandularity_in_dose_comment": _("The GE breast glandularity was read from the dose comment."),
     "kodak_dr7500_sid_in_dm": _("The Kodak DR 7500 source to image distance was converted from dm to mm."),
     "ct_modulation_type_from_comment": _("The CT dose modulation type was read from the event comment."),
@@ -79,6 +82,7 @@ VENDOR_FIXES: dict[str, Promise] = {
     "dose_check_invalid_person_participant": _("An invalid person in a CT dose check was ignored."),
     "siemens_effective_dose_container": _("The Siemens effective dose was read from a non-standard container."),
     "siemens_varic_private_summary": _("The Siemens private dose summary was read."),
+    "utf8_text_in_latin1_object": _("Text sent as UTF-8 in a report declaring Latin-1 was read as UTF-8."),
 }
 
 

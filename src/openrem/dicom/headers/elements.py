@@ -130,11 +130,20 @@ def code(ds: Dataset, keyword: str) -> Coded | None:
 
 
 def acquisition_datetime(ds: Dataset) -> dt.datetime | None:
-    """Acquisition DateTime (0008,002A), else Acquisition Date and Time (PS3.3 C.7.6.1 General Image)."""
+    """When the image was acquired (PS3.3 C.7.6.1 General Image, C.12.1 SOP Common).
+
+    Acquisition DateTime (0008,002A), else Acquisition Date and Time (0008,0022 / 0008,0032), else
+    Content Date and Time (0008,0023 / 0008,0033), the time the pixel data were created, which some
+    systems send alone. A date without its time is taken at midnight.
+    """
     found = parse_dt(raw_value(ds, "AcquisitionDateTime"))
     if found is not None:
         return found
-    return combine(parse_da(raw_value(ds, "AcquisitionDate")), parse_tm(raw_value(ds, "AcquisitionTime")))
+    for date_keyword, time_keyword in (("AcquisitionDate", "AcquisitionTime"), ("ContentDate", "ContentTime")):
+        found = combine(parse_da(raw_value(ds, date_keyword)), parse_tm(raw_value(ds, time_keyword)))
+        if found is not None:
+            return found
+    return None
 
 
 def private_tag(ds: Dataset, group: int, creator_prefix: str, offset: int) -> BaseTag | None:

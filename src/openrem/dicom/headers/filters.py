@@ -17,6 +17,11 @@ from openrem.dicom.records import Coded, XrayFilter
 from openrem.dicom.values import parse_ds
 
 _MULTIX = re.compile(r"^CU_(\d+(?:\.\d+)?)_MM$")
+#: Element symbols some systems write in Filter Type, as the Filter Material defined terms (PS3.3 C.8.7.10).
+_SYMBOLS = {"AL": "ALUMINUM", "CU": "COPPER", "MO": "MOLYBDENUM", "RH": "RHODIUM", "AG": "SILVER", "W": "TUNGSTEN"}
+#: One 'thickness + symbol' item of a Filter Type such as '0.1Cu 1Al', '0.1 mm Cu + 1.0 mm Al' or '1AL,0.2CU'.
+_TYPE_ITEM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:MM)?\s*(AL|CU|MO|RH|AG|W)")
+_TYPE_LIST = re.compile(r"^(?:\s*(?:\+|,|\\)?\s*\d+(?:\.\d+)?\s*(?:MM)?\s*(?:AL|CU|MO|RH|AG|W))+\s*$")
 
 
 def split_terms(value: str | None) -> list[str]:
@@ -79,18 +84,40 @@ def siemens_multix_filter(ctx: ParseContext, filter_type: str | None) -> XrayFil
                       thickness_max=thickness)
 
 
+def filter_type_lists_materials(ctx: ParseContext, filter_type: str | None) -> tuple[XrayFilter, ...]:
+    """Filter Type holding the filters themselves ('0.1Cu 1Al': 0.1 mm copper and 1 mm aluminium).
+
+    Filter Type (0018,1160) should be one of STRIP, WEDGE, BUTTERFLY, MULTIPLE, NONE or FLAT; some
+    systems write thickness (mm) and element symbol of each filter instead. Only a value made wholly
+    of such items is read; each becomes a flat filter of that material and thickness.
+    """
+    value = (filter_type or "").upper()
+    if not _TYPE_LIST.match(value):
+        return ()
+    ctx.fixed("filter_type_lists_materials")
+    return tuple(
+        XrayFilter(type=xc.FLAT_FILTER, material=xc.MATERIALS[_SYMBOLS[symbol]], thickness_min=float(mm),
+                   thickness_max=float(mm))
+        for mm, symbol in _TYPE_ITEM.findall(value))
+
+
 def filters(ctx: ParseContext) -> tuple[XrayFilter, ...]:
     """The X-ray filters of the image, one per Filter Material value.
 
     Filter Type describes the filtration as a whole; it is kept for a single filter. With several
-    materials the shape of each one is unknown and each is recorded as a flat filter.
+    materials the shape of each one is unknown and each is recorded as a flat filter. When a vendor
+    writes the filters in Filter Type (:func:`siemens_multix_filter`, :func:`filter_type_lists_materials`),
+    those come first and Filter Material adds only the materials they do not name (without thickness).
     """
     filter_type = text(ctx.ds, "FilterType")
     multix = siemens_multix_filter(ctx, filter_type)
+    from_type = (multix,) if multix is not None else filter_type_lists_materials(ctx, filter_type)
     terms = split_terms(text(ctx.ds, "FilterMaterial"))
-    if multix is not None:
-        others = tuple(XrayFilter(material=material(ctx, t)) for t in terms if t != "COPPER")
-        return (multix, *others)
+    if from_type:
+        named = {f.material for f in from_type}
+        others = tuple(XrayFilter(material=found) for t in terms
+                       if (found := material(ctx, t)) is not None and found not in named)
+        return (*from_type, *others)
     if not terms:
         return ()
     lows = thicknesses(ctx, "FilterThicknessMinimum", len(terms))

@@ -33,6 +33,7 @@ MAS_TO_UAS = 1000.0
 UA_TO_MA = 1e-3
 US_TO_MS = 1e-3
 MM2_TO_M2 = 1e-6
+TOSHIBA_TFD_SOFTWARE = "TM_TFD_1.0"
 
 #: Relative X-ray exposure (0018,1405) is vendor specific; label it by manufacturer (PS3.3 C.8.11.7).
 RELATIVE_EXPOSURE_UNITS: tuple[tuple[str, str], ...] = (
@@ -56,10 +57,21 @@ def event_uid(ctx: ParseContext) -> str:
     return uid
 
 
+def toshiba_protocol_in_image_comments(ctx: ParseContext) -> str | None:
+    """Toshiba radiography systems with software 'TM_TFD_1.0' name the protocol in Image Comments (0020,4000)."""
+    if TOSHIBA_TFD_SOFTWARE not in (text(ctx.ds, "SoftwareVersions") or "").upper():
+        return None
+    found = text(ctx.ds, "ImageComments")
+    if found:
+        ctx.fixed("toshiba_protocol_in_image_comments")
+    return found
+
+
 def protocol(ctx: ParseContext) -> str | None:
-    """Protocol Name (0018,1030), else Series Description (0008,103E), else Performed Protocol Code meaning."""
+    """Protocol Name (0018,1030), else the Toshiba Image Comments, else Series Description (0008,103E),
+    else the Performed Protocol Code Sequence (0040,0260) meaning."""
     ds = ctx.ds
-    found = text(ds, "ProtocolName") or text(ds, "SeriesDescription")
+    found = text(ds, "ProtocolName") or toshiba_protocol_in_image_comments(ctx) or text(ds, "SeriesDescription")
     if found:
         return found
     seq = ds.get("PerformedProtocolCodeSequence") if "PerformedProtocolCodeSequence" in ds else None
@@ -119,9 +131,27 @@ def laterality_term(ctx: ParseContext) -> str | None:
     return None
 
 
+def decimal_in_integer_string(ctx: ParseContext, keyword: str) -> float | None:
+    """An IS attribute (PS3.5 6.2: integer string) read whole even when sent with decimals.
+
+    Some systems (DRGEM) send Exposure Time, X-Ray Tube Current or Exposure as '12.5'. The older
+    OpenREM rounded such values and kept the exact one in the us/uA/uAs attribute; the stored fields
+    here hold decimals, so the exact value is kept as sent and the fix is recorded.
+    """
+    found = number(ctx, keyword)
+    if found is not None and not found.is_integer() and _vr_is(ctx, keyword, "IS"):
+        ctx.fixed("decimal_in_integer_string")
+    return found
+
+
+def _vr_is(ctx: ParseContext, keyword: str, vr: str) -> bool:
+    element = ctx.ds.get_item(keyword)
+    return element is not None and str(getattr(element, "VR", "") or vr) == vr
+
+
 def tube_current(ctx: ParseContext) -> float | None:
     """X-Ray Tube Current in mA: (0018,1151) mA, else (0018,9330) mA, else (0018,8151) uA."""
-    found = number(ctx, "XRayTubeCurrent")
+    found = decimal_in_integer_string(ctx, "XRayTubeCurrent")
     if found is None:
         found = number(ctx, "XRayTubeCurrentInmA")
     if found is None:
@@ -132,7 +162,7 @@ def tube_current(ctx: ParseContext) -> float | None:
 
 def exposure_time(ctx: ParseContext) -> float | None:
     """Exposure Time in ms: (0018,1150) ms, else (0018,9328) ms, else (0018,8150) us."""
-    found = number(ctx, "ExposureTime")
+    found = decimal_in_integer_string(ctx, "ExposureTime")
     if found is None:
         found = number(ctx, "ExposureTimeInms")
     if found is None:
@@ -148,7 +178,7 @@ def exposure_uas(ctx: ParseContext) -> float | None:
         return found
     milli = number(ctx, "ExposureInmAs")
     if milli is None:
-        milli = number(ctx, "Exposure")
+        milli = decimal_in_integer_string(ctx, "Exposure")
     return milli * MAS_TO_UAS if milli is not None else None
 
 
