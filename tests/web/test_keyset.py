@@ -15,7 +15,8 @@ from django.test import Client
 from test_list import make_ct
 
 from openrem.dose.models import Study
-from openrem.web.keyset import decode
+from openrem.web.filtering import paginate_keyset
+from openrem.web.keyset import Ordering, decode
 
 NEXT = re.compile(r'<a class="page-link" href="\?([^"]*)">Next</a>')
 PREVIOUS = re.compile(r'<a class="page-link" href="\?([^"]*)">Previous</a>')
@@ -59,6 +60,25 @@ def test_next_links_visit_every_study_once_in_order(viewer: Client, studies_with
     offset_pages = [_rows(viewer.get(f"/ct/?{query}&page={n}").content.decode()) for n in (1, 2, 3)]
     assert seen == [pk for page in offset_pages for pk in page]  # the same order as OFFSET paging
     assert sorted(seen) == sorted(studies_with_ties)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_crossing_between_values_and_blanks(studies_with_ties: list[int], descending: bool) -> None:
+    """Pages of 3 put cursors on both sides of the four studies without a DLP (last ascending, first
+    descending): the Next cursors, the page numbers (read backwards from the end past the middle) and
+    the database order agree."""
+    ordering = Ordering("total_dlp", descending)
+    qs = Study.objects.filter(pk__in=studies_with_ties).order_by(*ordering.order_by())
+    expected = list(qs.values_list("pk", flat=True))
+    by_cursor: list[int] = []
+    page = paginate_keyset(qs, ordering, 1, 3)
+    while True:
+        by_cursor += [s.pk for s in page.object_list]
+        if not page.has_next:
+            break
+        page = paginate_keyset(qs, ordering, page.number + 1, 3, after=page.next_cursor)
+    by_number = [s.pk for n in range(1, 9) for s in paginate_keyset(qs, ordering, n, 3).object_list]
+    assert by_cursor == by_number == expected
 
 
 @pytest.mark.parametrize("order", ["dlp", ""])

@@ -205,7 +205,8 @@ def paginate(qs: QuerySet[Study], page: Any, per_page: int, cap: int = COUNT_CAP
     otherwise the count stops at ``cap`` (exact when the result is smaller), or at the end of the
     requested page when that is further, so a too-large page number is clamped to the last page.
     Rows come by LIMIT/OFFSET (every ordering ends with ``pk``, so pages are stable), one more than
-    the page size to know whether a next page exists. Queries: [EXPLAIN], count, rows; two more
+    the page size to know whether a next page exists; pages in the second half of an exactly counted
+    result are read backwards from its end. Queries: [EXPLAIN], count, rows; two more
     only when an over-estimated result has no row at the requested page.
     """
     number = page_number(page)
@@ -214,7 +215,10 @@ def paginate(qs: QuerySet[Study], page: Any, per_page: int, cap: int = COUNT_CAP
     if exact:
         number = min(number, max(1, math.ceil(count / per_page)))
         offset = (number - 1) * per_page
-    rows = list(qs[offset: offset + per_page + 1]) if count else []
+    if exact and count and offset > count // 2:
+        rows = _rows_from_the_end(qs, offset, per_page, count)
+    else:
+        rows = list(qs[offset: offset + per_page + 1]) if count else []
     if not exact and len(rows) <= per_page:  # the end of the result is on this page
         if rows or number == 1:
             count, exact, estimated = offset + len(rows), True, False
@@ -222,6 +226,13 @@ def paginate(qs: QuerySet[Study], page: Any, per_page: int, cap: int = COUNT_CAP
             return paginate(qs, page_number_of(capped_count(qs, offset), per_page), per_page, cap)
     return ListPage(object_list=rows[:per_page], number=number, per_page=per_page, count=count,
                     exact=exact, has_next=len(rows) > per_page, estimated=estimated)
+
+
+def _rows_from_the_end(qs: QuerySet[Study], offset: int, per_page: int, count: int) -> list[Study]:
+    """Rows ``offset`` .. ``offset + per_page`` (one more when it exists) of a result of exactly ``count``
+    rows, read in the reverse order from its end: the last pages (the "Last" link) skip fewer rows."""
+    end = min(offset + per_page + 1, count)
+    return list(qs.reverse()[count - end: count - offset])[::-1]
 
 
 def paginate_keyset(qs: QuerySet[Study], ordering: Ordering, page: Any, per_page: int,

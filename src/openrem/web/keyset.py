@@ -39,16 +39,22 @@ class Ordering:
         column = F(self.field).desc(nulls_first=True) if desc else F(self.field).asc(nulls_last=True)
         return column, (F("pk").desc() if desc else F("pk").asc())
 
-    def beyond(self, value: Any, pk: int, reverse: bool = False) -> Q:
-        """Rows after (value, pk) in this order (``reverse``: before it)."""
+    def beyond(self, value: Any, pk: int, reverse: bool = False) -> tuple[Q, ...]:
+        """Rows after (value, pk) in this order (``reverse``: before it), as consecutive segments.
+
+        Each segment is a condition an index range scan can start from; rows of a later segment come
+        after every row of an earlier one. NULLs come last ascending and first descending, so crossing
+        between the non-NULL values and the NULLs is a second segment rather than an ``OR`` (which
+        would make the database filter every row before the cursor instead of seeking to it).
+        """
         desc = self.descending != reverse
         f = self.field
-        if value is None:  # NULLs come last ascending, first descending
+        if value is None:
             same = Q(**{f"{f}__isnull": True, "pk__lt" if desc else "pk__gt": pk})
-            return same | Q(**{f"{f}__isnull": False}) if desc else same
+            return (same, Q(**{f"{f}__isnull": False})) if desc else (same,)
         if desc:  # the redundant bound lets the index scan start at the cursor
-            return Q(**{f"{f}__lte": value}) & (Q(**{f"{f}__lt": value}) | Q(pk__lt=pk))
-        return (Q(**{f"{f}__gte": value}) & (Q(**{f"{f}__gt": value}) | Q(pk__gt=pk))) | Q(**{f"{f}__isnull": True})
+            return (Q(**{f"{f}__lte": value}) & (Q(**{f"{f}__lt": value}) | Q(pk__lt=pk)),)
+        return (Q(**{f"{f}__gte": value}) & (Q(**{f"{f}__gt": value}) | Q(pk__gt=pk)), Q(**{f"{f}__isnull": True}))
 
 
 def _value_of(study: Study, field: str) -> Any:
@@ -95,10 +101,17 @@ def decode(cursor: str | None) -> tuple[Any, int] | None:
 
 def seek(qs: QuerySet[Study], ordering: Ordering, cursor: tuple[Any, int], per_page: int,
          backwards: bool) -> tuple[list[Study], bool]:
-    """The page after (or, ``backwards``, before) ``cursor``: (rows in list order, more rows beyond)."""
+    """The page after (or, ``backwards``, before) ``cursor``: (rows in list order, more rows beyond).
+
+    One query per segment of :meth:`Ordering.beyond`, the second only when the first ends the page short.
+    """
     value, pk = cursor
-    rows = list(qs.filter(ordering.beyond(value, pk, reverse=backwards))
-                .order_by(*ordering.order_by(reverse=backwards))[: per_page + 1])
+    order = ordering.order_by(reverse=backwards)
+    rows: list[Study] = []
+    for segment in ordering.beyond(value, pk, reverse=backwards):
+        rows += qs.filter(segment).order_by(*order)[: per_page + 1 - len(rows)]
+        if len(rows) > per_page:
+            break
     more = len(rows) > per_page
     rows = rows[:per_page]
     return (rows[::-1] if backwards else rows), more
