@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -101,13 +102,38 @@ def load_chunk(spec: ExportSpec, studies: list[dict[str, Any]], extra_event_path
 
 def iter_studies(spec: ExportSpec, qs: QuerySet[Study], chunk: int = CHUNK,
                  extra_event_paths: tuple[str, ...] = ()) -> Iterator[StudyRow]:
-    """Every study of ``qs`` (in its order) with its events, read ``chunk`` studies at a time."""
+    """Every study of ``qs`` (in its order) with its events, read ``chunk`` studies at a time.
+
+    Outside a transaction, the events and children of the next chunk are read on a second database
+    connection while the caller writes the current chunk (the database works on its own core instead
+    of waiting for the writer). Inside a transaction (tests, callers that need its uncommitted rows)
+    every query runs on the transaction's connection, one chunk after the other.
+    """
     cursor = qs.values(*study_paths(spec)).iterator(chunk_size=chunk)
-    while True:
-        batch = list(islice(cursor, chunk))
-        if not batch:
-            return
-        yield from load_chunk(spec, batch, extra_event_paths)
+    batches: Iterator[list[dict[str, Any]]] = iter(lambda: list(islice(cursor, chunk)), [])
+    if connections[qs.db].in_atomic_block:
+        for batch in batches:
+            yield from load_chunk(spec, batch, extra_event_paths)
+        return
+    yield from _read_ahead(spec, batches, extra_event_paths)
+
+
+def _read_ahead(spec: ExportSpec, batches: Iterator[list[dict[str, Any]]],
+                extra_event_paths: tuple[str, ...]) -> Iterator[StudyRow]:
+    """The chunks of ``batches`` with their events and children, each chunk's read on a worker thread
+    (its own connection, closed at the end) started before the previous chunk is handed out."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read") as pool:
+        try:
+            pending: Future[list[StudyRow]] | None = None
+            for batch in batches:
+                loading = pool.submit(load_chunk, spec, batch, extra_event_paths)
+                if pending is not None:
+                    yield from pending.result()
+                pending = loading
+            if pending is not None:
+                yield from pending.result()
+        finally:
+            pool.submit(connections.close_all).result()
 
 
 def max_events(spec: ExportSpec, qs: QuerySet[Study]) -> int:
