@@ -211,7 +211,8 @@ def _common_fields(ct: bool, rf: bool) -> dict[str, forms.Field]:
         "colour_map": forms.ChoiceField(choices=COLOUR_MAPS, label=_("Colour map"), widget=forms.Select(_SELECT)),
         "plots_per_row": forms.IntegerField(min_value=1, max_value=10, label=_("Number of sub-charts per row"),
                                             widget=forms.NumberInput(_NUMBER)),
-        "drl_set": forms.ChoiceField(choices=drl_set_choices, required=False, label=_("DRL line"),
+        # the stored DRL sets are read once per form (a callable would be read at every iteration)
+        "drl_set": forms.ChoiceField(choices=drl_set_choices(), required=False, label=_("DRL line"),
                                      widget=forms.Select(_SELECT)),
     }
     if ct:
