@@ -92,9 +92,13 @@ def _pg_percentile(p: float) -> str:
 
 def pg_session(cursor: Any) -> None:
     """Settings for one aggregation transaction: no JIT compilation (it costs seconds and saves
-    nothing here) and enough memory to group and sort a million values without spilling to disk."""
+    nothing here), enough memory to group and sort a million values without spilling to disk, and
+    index probes costed as for cached data (a filtered list then reaches its dose reports and events
+    through their parent indexes instead of scanning every dose report; unfiltered plans keep their
+    hash joins)."""
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("SET LOCAL work_mem = '128MB'")
+    cursor.execute("SET LOCAL random_page_cost = 1.1")
 
 
 def _pg_summaries(qs: QuerySet[Any], keys: Sequence[str]) -> list[dict[str, Any]]:
