@@ -37,7 +37,7 @@ def two_ct_studies(db: Any) -> None:
 
 
 def test_registry_has_every_inventory_chart() -> None:
-    assert {slug: len(m.charts) for slug, m in MODALITIES.items()} == {"ct": 32, "dx": 27, "rf": 11, "mg": 16, "nm": 5}
+    assert {slug: len(m.charts) for slug, m in MODALITIES.items()} == {"ct": 32, "dx": 27, "rf": 11, "mg": 16, "nm": 6}
     for slug, ids in REQUIRED.items():
         charts = MODALITIES[slug].charts
         assert len({c.id for c in charts}) == len(charts)

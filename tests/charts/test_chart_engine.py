@@ -229,3 +229,13 @@ def test_ssde_and_effective_dose_charts_leave_out_missing_estimates(db: Any, com
     assert by_category(compute("ct", "study_description_ssde"))["Abdomen"]["median"] == pytest.approx(15.0)
     effective = by_category(compute("ct", "study_description_effective_dose"))["Abdomen"]
     assert effective["n"] == 2 and effective["mean"] == pytest.approx(5.0)
+
+
+def test_nm_effective_dose_chart_leaves_out_missing_estimates(db: Any, compute: Any) -> None:
+    nm = equipment("NM9")
+    for i, e_msv in enumerate((7.486, None, 5.7)):
+        s = study("NM", nm, dt.datetime(2024, 5, 1 + i, 9, 0), study_description="PET FDG",
+                  total_administered_activity=300.0, effective_dose_estimate_msv=e_msv)
+        administration(s, 300.0)
+    effective = by_category(compute("nm", "study_description_effective_dose"))["PET FDG"]
+    assert effective["n"] == 2 and effective["mean"] == pytest.approx((7.486 + 5.7) / 2)

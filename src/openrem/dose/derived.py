@@ -12,6 +12,11 @@
   event's Target Region code (CID 4030) and the patient's age band. An event with DLP whose region
   has no coefficient makes the whole estimate unknown (no partial sums). It is a
   population-average estimate, not patient dose.
+* **Effective dose estimate of an NM study**: the sum over administrations of activity (MBq) x the
+  adult coefficient (mSv/MBq) of the Radiopharmaceutical Agent code (TID 10022; ICRP Publication
+  106/128 values via Andersson et al. 2014/2015, :mod:`openrem.dosecalc.nm_effective_dose`). An
+  administration with activity whose agent has no coefficient makes the estimate unknown. The
+  "region" column holds the agents. Studies with CT events keep the CT estimate.
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from typing import Any
 from openrem.dicom import codes
 from openrem.dicom import records as r
 from openrem.dosecalc.effective_dose import K_FACTOR_FILE, ct_effective_dose
+from openrem.dosecalc.nm_effective_dose import NM_COEFFICIENT_FILE, nm_effective_dose
 from openrem.dosecalc.ssde import Phantom, ssde
 
 SSDE_COLUMNS = ("ssde_mgy", "ssde_method", "ssde_diameter_cm")
 STUDY_COLUMNS = ("max_ssde_mgy", "effective_dose_estimate_msv", "effective_dose_region",
                  "effective_dose_coefficients")
 K_FACTOR_SET = K_FACTOR_FILE.stem
+NM_COEFFICIENT_SET = NM_COEFFICIENT_FILE.stem
+ESTIMATE_COLUMNS = ("effective_dose_estimate_msv", "effective_dose_region", "effective_dose_coefficients")
 
 _PHANTOMS = ((codes.IEC_BODY_PHANTOM, Phantom.BODY_32), (codes.IEC_HEAD_PHANTOM, Phantom.HEAD_16))
 
@@ -126,10 +134,40 @@ def study_columns(ssde_values: Iterable[float | None], events: Iterable[tuple[fl
     return {"max_ssde_mgy": max(present) if present else None, **effective_dose_columns(events, age_years)}
 
 
-def report_study_columns(ct: tuple[r.CtRadiationDose, ...], age_years: float | None) -> dict[str, Any]:
-    """Derived study columns for the CT trees of a parsed report (all None without CT)."""
+def nm_effective_dose_columns(administrations: Iterable[tuple[float | None, str | None]]) -> dict[str, Any]:
+    """Effective dose estimate columns from (administered activity MBq, Radiopharmaceutical Agent key) pairs.
+
+    Administrations without activity (or activity 0) are skipped; one with activity whose agent code
+    has no coefficient (or no code at all) leaves the whole estimate unknown: no partial sums.
+    """
+    out: dict[str, Any] = dict.fromkeys(ESTIMATE_COLUMNS)
+    total, agents = 0.0, set()
+    for activity_mbq, agent_key in administrations:
+        if not activity_mbq:
+            continue
+        value, _, scheme = (agent_key or "").partition("|")
+        estimate = nm_effective_dose(activity_mbq, value, scheme)
+        if estimate is None:
+            return out
+        total += estimate.effective_dose_msv
+        agents.add(estimate.agent)
+    if not agents:
+        return out
+    out.update(effective_dose_estimate_msv=total, effective_dose_region="+".join(sorted(agents)),
+               effective_dose_coefficients=NM_COEFFICIENT_SET)
+    return out
+
+
+def report_study_columns(ct: tuple[r.CtRadiationDose, ...], age_years: float | None,
+                         nm: tuple[r.RadiopharmaceuticalDose, ...] = ()) -> dict[str, Any]:
+    """Derived study columns for the CT and NM trees of a parsed report (all None without either).
+
+    A study with CT events gets the CT estimate; otherwise the NM estimate of its administrations.
+    """
     events = [e for dose in ct for e in dose.events]
     if not events:
-        return dict.fromkeys(STUDY_COLUMNS)
+        admins = ((a.administered_activity, code_key(a.radiopharmaceutical_agent))
+                  for dose in nm for a in dose.administrations)
+        return {**dict.fromkeys(STUDY_COLUMNS), **nm_effective_dose_columns(admins)}
     return study_columns((record_event_columns(e)["ssde_mgy"] for e in events),
                          ((e.dlp, code_key(e.target_region)) for e in events), age_years)

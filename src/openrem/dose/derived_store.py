@@ -1,4 +1,4 @@
-"""Recompute the derived CT estimates (:mod:`openrem.dose.derived`) of stored studies from their rows.
+"""Recompute the derived CT and NM estimates (:mod:`openrem.dose.derived`) of stored studies from their rows.
 
 Used by ``openrem derive_estimates`` after an upgrade (studies imported before the estimates existed)
 or after a coefficient file changed. Studies are handled in batches: one SELECT of the event rows,
@@ -13,8 +13,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
-from openrem.dose.derived import SSDE_COLUMNS, STUDY_COLUMNS, event_ssde, study_columns
-from openrem.dose.models import CtEvent, Study
+from openrem.dose.derived import (
+    ESTIMATE_COLUMNS,
+    SSDE_COLUMNS,
+    STUDY_COLUMNS,
+    event_ssde,
+    nm_effective_dose_columns,
+    study_columns,
+)
+from openrem.dose.models import Administration, CtEvent, Study
 
 BATCH = 500
 _EVENT_FIELDS = ("id", "parent__parent_id", "mean_ctdivol", "ctdiw_phantom_type_code",
@@ -47,3 +54,22 @@ def _refresh_batch(study_ids: list[int]) -> None:
     with transaction.atomic():
         CtEvent.objects.bulk_update(events, list(SSDE_COLUMNS), batch_size=BATCH)
         Study.objects.bulk_update(studies, list(STUDY_COLUMNS), batch_size=BATCH)
+
+
+def refresh_nm_estimates(studies: QuerySet[Study]) -> int:
+    """Recompute the NM effective dose estimates of the studies in ``studies`` that hold administrations
+    and no CT events (those keep the CT estimate); returns the count."""
+    ids = list(studies.filter(radiopharmaceuticaldose_set__isnull=False, ctradiationdose_set__isnull=True)
+               .distinct().order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        by_study: dict[int, list[tuple[float | None, str | None]]] = defaultdict(list)
+        rows = Administration.objects.filter(parent__parent_id__in=batch).values_list(
+            "parent__parent_id", "administered_activity", "radiopharmaceutical_agent_code")
+        for study_id, activity_mbq, agent_key in rows:
+            by_study[study_id].append((activity_mbq, agent_key))
+        studies_out = [Study(id=study_id, **nm_effective_dose_columns(by_study.get(study_id, [])))
+                       for study_id in batch]
+        with transaction.atomic():
+            Study.objects.bulk_update(studies_out, list(ESTIMATE_COLUMNS), batch_size=BATCH)
+    return len(ids)

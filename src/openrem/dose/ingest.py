@@ -243,7 +243,8 @@ def _create(report: r.DoseReport, source: str | None, carried: list[ObjectRow] |
                   modality_type=decide_modality(report, equipment),
                   **summarise(report.ct_radiation_dose, report.projection_xray_radiation_dose,
                               report.radiopharmaceutical_radiation_dose),
-                  **report_study_columns(report.ct_radiation_dose, fields.get("patient_age_decimal")))
+                  **report_study_columns(report.ct_radiation_dose, fields.get("patient_age_decimal"),
+                                         report.radiopharmaceutical_radiation_dose))
     study.save()
     treeio.write_report_trees(study, report)
     _record_objects(study, [*(carried or []), _row(report, source, True)],
@@ -286,7 +287,8 @@ def _rewrite(study: Study, report: r.DoseReport, trees: dict[str, tuple[Any, ...
         values["equipment"] = get_or_create_equipment(report.equipment,
                                                       use_observer_uid=report.kind not in IMAGE_KINDS)
     values.update(report_study_columns(merged.ct_radiation_dose,
-                                       values.get("patient_age_decimal", study.patient_age_decimal)))
+                                       values.get("patient_age_decimal", study.patient_age_decimal),
+                                       merged.radiopharmaceutical_radiation_dose))
     for key, value in values.items():
         setattr(study, key, value)
     study.save()

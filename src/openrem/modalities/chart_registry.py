@@ -177,4 +177,6 @@ NM_CHARTS: tuple[Chart, ...] = (
     average(STUDY_DESCRIPTION, ACTIVITY, _("Study description administered activity"), default=True),
     over_time(STUDY_DESCRIPTION, ACTIVITY, _("Study description administered activity over time")),
     scatter(STUDY_DESCRIPTION, ACTIVITY, MASS, _("Study description administered activity vs patient mass")),
+    # the NM estimate is stored in the same study column as the CT one (openrem.dose.derived)
+    average(STUDY_DESCRIPTION, CT_EFFECTIVE_DOSE, _("Study description effective dose estimate")),
 )

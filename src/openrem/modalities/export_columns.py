@@ -364,7 +364,14 @@ _PET = (
 
 NM = ExportSpec(
     slug="nm", event_count=False, sheet_by="study_description",
-    study_columns=(Col(_("Administered activity total"), "total_administered_activity", unit="MBq"),),
+    study_columns=(
+        Col(_("Administered activity total"), "total_administered_activity", unit="MBq"),
+        # derived estimate (openrem.dose.derived); the RRDSR's own value is the "Effective dose (reported)" column
+        Col(_("Effective dose estimate (population average, not patient dose)"), "effective_dose_estimate_msv",
+            unit="mSv"),
+        Col(_("Effective dose radiopharmaceuticals"), "effective_dose_region", kind=TEXT),
+        Col(_("Effective dose coefficients"), "effective_dose_coefficients", kind=TEXT),
+    ),
     event_model="Administration", event_link="parent__parent_id",
     event_order=("radiopharmaceutical_start_datetime", "id"),
     event_columns=(
@@ -372,7 +379,7 @@ NM = ExportSpec(
         Col(_("Radionuclide"), "radionuclide", kind=TEXT),
         Col(_("Half-life"), "radionuclide_half_life", unit="s"),
         Col(_("Administered activity"), "administered_activity", unit="MBq"),
-        Col(_("Effective dose"), "effective_dose", unit="mSv"),
+        Col(_("Effective dose (reported)"), "effective_dose", unit="mSv"),
         Col(_("Associated procedure"), "parent__associated_procedure", kind=TEXT),
         Col(_("Start time"), "radiopharmaceutical_start_datetime", kind=DATETIME),
         Col(_("Stop time"), "radiopharmaceutical_stop_datetime", kind=DATETIME),

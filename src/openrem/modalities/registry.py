@@ -180,7 +180,10 @@ NM = Modality(
     detail_template="web/detail/nm.html",
     columns=(*COMMON_COLUMNS,
              Column("activity", _("Administered activity"), "total_administered_activity", quantity="activity",
-                    order_by="total_administered_activity", key_dose=True)),
+                    order_by="total_administered_activity", key_dose=True),
+             # derived estimate (openrem.dose.derived), separate from the effective dose the RRDSR reports
+             Column("effective_dose", _("Effective dose estimate"), "effective_dose_estimate_msv",
+                    quantity="effective_dose", order_by="effective_dose_estimate_msv")),
     filters=(*COMMON_FILTERS, *WEIGHT_FILTERS,
              Filter("activity_min", _("Min administered activity"), "min", at_least("total_administered_activity"),
                     quantity="activity"),
