@@ -129,6 +129,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "ptsize_imports": {"kwargs": {}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["GET"]},
     "ptsize_abort": {"kwargs": {"pk": 999999}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["POST"]},
     "ptsize_log": {"kwargs": {"pk": 999999}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["GET"]},
+    # effective dose estimates summed per patient (openrem.web.views.patient_dose): patient identifiers
+    "patient_dose": {"kwargs": {}, "allowed": {"pidgroup"}, "methods": ["GET"]},
     "ptsize_delete": {"kwargs": {}, "allowed": {"importsizegroup", "admingroup"}, "methods": ["POST"]},
 }
 

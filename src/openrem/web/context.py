@@ -39,8 +39,10 @@ class DisplayUnits:
 
 def display(request: HttpRequest) -> dict[str, Any]:
     """``units``: display units of this user (see :class:`DisplayUnits`); ``can_import``: the import page
-    is in this user's menu (evaluated only when a template asks)."""
-    from openrem.web.access import can_import
+    is in this user's menu, ``can_see_pid``: so is the per-patient page (pidgroup); both evaluated only when a
+    template asks."""
+    from openrem.web.access import PID, can_import, in_group
 
     user = getattr(request, "user", None)
-    return {"units": DisplayUnits(user), "can_import": lambda: can_import(user)}
+    return {"units": DisplayUnits(user), "can_import": lambda: can_import(user),
+            "can_see_pid": lambda: in_group(user, PID)}

@@ -6,7 +6,7 @@ from django.urls import include, path
 from openrem.charts import api as charts_api
 from openrem.httpimport.views import import_orthanc
 from openrem.web import api
-from openrem.web.views import api_docs, detail, home, manage, studies, upload
+from openrem.web.views import api_docs, detail, home, manage, patient_dose, studies, upload
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -30,6 +30,7 @@ urlpatterns = [
     path("dicom/", include("openrem.netdicom.network_urls")),
     path("dicom/", include("openrem.netdicom.qr_urls")),  # query-retrieve
     path("tasks/", include("openrem.web.tasks_urls")),
+    path("dose/patients/", patient_dose.patient_dose, name="patient_dose"),
     # token-authenticated, no session (docs/orthanc.md)
     path("import/orthanc/", import_orthanc, name="import_orthanc"),
     path("<slug:slug>/", studies.study_list, name="study_list"),
