@@ -10,7 +10,9 @@ requests through Django's test client, logged in as a viewgroup user with the de
 
 * **cold**: the first request of each chart in this process, right after loading or after
   ``DISCARD ALL`` (no statement or plan cache; PostgreSQL's buffers as the previous run left them);
-* **warm**: median of ``--repeat`` further requests.
+* **warm**: median of ``--repeat`` further requests, each computed (the stored result dropped first);
+* **stored**: median of ``--repeat`` requests served from the stored result of the current data
+  version (``openrem.charts.results``), as every request after the first is until the data changes.
 
 Goals (issue "Charts"): the default CT chart set (acquisition DLP and CTDIvol, study DLP and CTDIvol,
 each with mean, median and boxplot numbers) under 1 s in total, any single chart under 500 ms.
@@ -68,23 +70,39 @@ def _time(client: object, chart: str, query: str) -> tuple[float, int]:
     return elapsed, len(data.get("rows") or data.get("points") or [])
 
 
+def _forget() -> None:
+    """Drop the stored chart results, so that the next request computes."""
+    from openrem.charts.models import StoredChart
+
+    StoredChart.objects.all().delete()
+
+
 def bench(charts: tuple[str, ...], query: str, repeat: int, label: str) -> float:
-    """Cold and warm times of ``charts``; returns the warm total."""
+    """Computed (cold and warm) and stored times of ``charts``; returns the stored total."""
     from django.db import connection
 
     client = _client()
+    _forget()
     connection.cursor().execute("DISCARD ALL")
-    print(f"\n{label} ({query or 'no filter'}); cold = first request, warm = median of {repeat}")
-    cold_total = warm_total = 0.0
+    print(f"\n{label} ({query or 'no filter'}); computed: cold = first request, warm = median of {repeat} "
+          f"with the stored result dropped before each; stored = median of {repeat} served from the stored result")
+    totals = {"cold": 0.0, "warm": 0.0, "stored": 0.0}
     for chart in charts:
         cold, rows = _time(client, chart, query)
-        warm = statistics.median(_time(client, chart, query)[0] for _ in range(repeat))
-        cold_total += cold
-        warm_total += warm
+        warm_runs = []
+        for _ in range(repeat):
+            _forget()
+            warm_runs.append(_time(client, chart, query)[0])
+        warm = statistics.median(warm_runs)
+        stored = statistics.median(_time(client, chart, query)[0] for _ in range(repeat))
+        for name, figure in (("cold", cold), ("warm", warm), ("stored", stored)):
+            totals[name] += figure
         verdict = "ok" if max(cold, warm) < SINGLE_GOAL_MS else "SLOW"
-        print(f"  cold {cold:7.0f} ms  warm {warm:7.0f} ms  {rows:4d} rows  {verdict:4s} {chart}")
-    print(f"  total: cold {cold_total:.0f} ms, warm {warm_total:.0f} ms (goal {TOTAL_GOAL_MS:.0f} ms)")
-    return warm_total
+        print(f"  computed: cold {cold:7.0f} ms  warm {warm:7.0f} ms {verdict:4s}  stored {stored:6.1f} ms"
+              f"  {rows:4d} rows  {chart}")
+    print(f"  total: computed cold {totals['cold']:.0f} ms, warm {totals['warm']:.0f} ms; "
+          f"stored {totals['stored']:.1f} ms (goal {TOTAL_GOAL_MS:.0f} ms)")
+    return totals["stored"]
 
 
 def drop(url: str) -> None:

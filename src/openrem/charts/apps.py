@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ChartsConfig(AppConfig):
@@ -6,3 +7,8 @@ class ChartsConfig(AppConfig):
     label = "charts"
     verbose_name = "Charts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from openrem.charts.versioning import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="charts_data_version_triggers")

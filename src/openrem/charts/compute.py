@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Case, DateField, IntegerField, QuerySet, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod, Trunc
 
-from openrem.charts import stats
+from openrem.charts import results, stats
 from openrem.charts.options import ChartOptions
 from openrem.charts.query import BLANK, rows, series, study_date, study_datetime, with_value
 from openrem.dose.models import Study
@@ -170,24 +170,39 @@ def _drl(modality: Modality, chart: Chart, categories: list[str], options: Chart
                            chart.measure.unit, categories, options.drl_set)
 
 
+def _aggregate(chart: Chart, base: QuerySet[Any], options: ChartOptions, period: str, pooled: bool) -> dict[str, Any]:
+    """The numbers of ``chart`` over its rows ``base``: the aggregate its kind asks the database for."""
+    if chart.kind == ChartKind.AVERAGE:
+        return _average(chart, base, options, pooled)
+    if chart.kind == ChartKind.FREQUENCY:
+        return {"rows": _shape(stats.counts(base, ["cat", "sys"]), pooled)}
+    if chart.kind == ChartKind.OVER_TIME:
+        return _over_time(chart, base, period, pooled)
+    if chart.kind == ChartKind.WORKLOAD:
+        return _workload(chart, base, pooled)
+    if chart.kind == ChartKind.SCATTER:
+        return _scatter(chart, base, pooled)
+    return _binned(chart, base, pooled)
+
+
+def _result_parts(modality: Modality, chart: Chart, base: QuerySet[Any], options: ChartOptions,
+                  period: str, pooled: bool) -> list[Any]:
+    """What decides the numbers of a request: the row query (every list filter and row option is in
+    its SQL) and the options that shape the aggregation."""
+    sql, params = base.query.sql_with_params()
+    return [modality.slug, chart.id, sql, [str(p) for p in params], pooled, period, options.histograms,
+            options.histogram_bins, options.fixed_bins, MAX_POINTS, THICKNESS_EDGES]
+
+
 def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions) -> dict[str, Any]:
-    """The JSON data of ``chart`` over the filtered ``studies``."""
+    """The JSON data of ``chart`` over the filtered ``studies`` (numbers stored per data version,
+    :mod:`openrem.charts.results`)."""
     base = rows(modality, chart, studies, options)
     pooled = series(modality, chart, options) is None
     own = options.for_modality(modality)
-    data: dict[str, Any]
-    if chart.kind == ChartKind.AVERAGE:
-        data = _average(chart, base, options, pooled)
-    elif chart.kind == ChartKind.FREQUENCY:
-        data = {"rows": _shape(stats.counts(base, ["cat", "sys"]), pooled)}
-    elif chart.kind == ChartKind.OVER_TIME:
-        data = _over_time(chart, base, own.time_period, pooled)
-    elif chart.kind == ChartKind.WORKLOAD:
-        data = _workload(chart, base, pooled)
-    elif chart.kind == ChartKind.SCATTER:
-        data = _scatter(chart, base, pooled)
-    else:
-        data = _binned(chart, base, pooled)
+    data = results.stored_or_computed(
+        _result_parts(modality, chart, base, options, own.time_period, pooled),
+        lambda: _aggregate(chart, base, options, own.time_period, pooled), using=base.db)
     if "rows" in data and chart.kind != ChartKind.WORKLOAD:
         data["categories"] = _order(data["rows"], options, own.sort_by, "mean")
         rank = {name: i for i, name in enumerate(data["categories"])}

@@ -1,0 +1,31 @@
+"""Huey task of the charts: the first-view charts computed ahead once the data is quiet
+(:mod:`openrem.charts.warm`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+log = logging.getLogger("openrem.charts")
+
+
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def precompute_charts() -> None:
+    """Every minute: compute the first-view charts when the data has been quiet long enough and they
+    are not stored yet for the current data version (a stored one is found in milliseconds)."""
+    from openrem.charts.warm import precompute
+
+    if not getattr(settings, "CHART_PRECOMPUTE", True):
+        return
+    try:
+        report = precompute()
+    except Exception:  # the next minute tries again; the chart pages compute on request meanwhile
+        log.exception("chart precomputation failed")
+        return
+    if report.charts:
+        log.info("charts precomputed for data version %s: %d charts of %s in %.1f s%s", report.data_version,
+                 report.charts, ", ".join(report.modalities), report.seconds,
+                 f" ({report.skipped})" if report.skipped else "")

@@ -1,0 +1,95 @@
+"""Charts computed ahead of the first view (openrem.charts.warm): once the data is quiet, the worker
+stores the charts a user sees first, and the user's first request is served from the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from chartdata import SPIRAL, ct_events, equipment, study
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+
+from openrem.charts import versioning, warm
+from openrem.charts.models import ChartDataVersion, StoredChart
+from openrem.charts.options import ChartOptions, save_options
+from openrem.modalities.registry import MODALITIES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+DAY = dt.datetime(2024, 3, 4, 10, 30)
+
+
+@pytest.fixture
+def ct_data(db: Any) -> None:
+    scanner = equipment("CT one")
+    first = study("CT", scanner, DAY, study_description="Head", total_dlp=100.0)
+    ct_events(first, ("Head routine", SPIRAL, 60.0, 40.0), ("Head routine", SPIRAL, 40.0, 30.0))
+
+
+def _viewer(name: str) -> tuple[User, Client]:
+    user = User.objects.create(username=name)
+    user.groups.add(Group.objects.get_or_create(name="viewgroup")[0])
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+def _default_ct_charts() -> list[str]:
+    return ChartOptions().for_modality(MODALITIES["ct"]).charts
+
+
+def test_the_trigger_records_when_the_data_changed(ct_data: None) -> None:
+    changed = warm.quiet_since()
+    assert changed is not None
+    assert abs((timezone.now() - changed).total_seconds()) < 60
+
+
+def test_nothing_is_computed_while_the_data_is_changing(ct_data: None) -> None:
+    report = warm.precompute(quiet_s=3600)
+    assert report.charts == 0 and "changed less than" in report.skipped
+    assert not StoredChart.objects.exists()
+
+
+def test_the_first_view_is_served_from_the_precomputed_store(ct_data: None) -> None:
+    report = warm.precompute(quiet_s=0)
+    assert report.modalities == ["ct"] and report.charts == len(_default_ct_charts())
+    keys = set(StoredChart.objects.values_list("key", flat=True))
+    assert len(keys) == len(_default_ct_charts())
+    _user, client = _viewer("first-view")
+    for chart_id in _default_ct_charts():
+        response = client.get(f"/api/charts/ct/{chart_id}/")
+        assert response.status_code == 200, response.content
+    # a miss would have stored a result under a key of its own
+    assert set(StoredChart.objects.values_list("key", flat=True)) == keys
+
+
+def test_saved_options_of_users_are_computed_too(ct_data: None) -> None:
+    user, client = _viewer("own-options")
+    save_options(user, ChartOptions(per_system=True, histograms=True))
+    report = warm.precompute(quiet_s=0)
+    assert report.charts == 2 * len(_default_ct_charts())
+    keys = set(StoredChart.objects.values_list("key", flat=True))
+    response = client.get(f"/api/charts/ct/{_default_ct_charts()[0]}/")
+    assert response.status_code == 200
+    assert set(StoredChart.objects.values_list("key", flat=True)) == keys
+
+
+def test_a_second_run_finds_everything_stored(ct_data: None) -> None:
+    warm.precompute(quiet_s=0)
+    created = dict(StoredChart.objects.values_list("key", "created_at"))
+    again = warm.precompute(quiet_s=0)
+    assert again.charts == len(_default_ct_charts())
+    assert dict(StoredChart.objects.values_list("key", "created_at")) == created  # read, not written
+
+
+def test_new_data_makes_the_next_run_compute_again(ct_data: None) -> None:
+    warm.precompute(quiet_s=0)
+    old_version = versioning.current()
+    ct_events(study("CT", equipment("CT two"), DAY, study_description="Chest", total_dlp=5.0),
+              ("Chest", SPIRAL, 5.0, 2.0))
+    ChartDataVersion.objects.filter(pk=1).update(changed_at=timezone.now() - dt.timedelta(hours=1))
+    warm.precompute()
+    assert set(StoredChart.objects.values_list("data_version", flat=True)) == {versioning.current()}
+    assert versioning.current() != old_version

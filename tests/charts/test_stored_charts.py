@@ -1,0 +1,145 @@
+"""Stored chart results (openrem.charts.results) and the data version (openrem.charts.versioning).
+
+These tests commit (``transaction=True``): the data version is raised when a change commits, and
+nothing is stored or reused inside an open transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from chartdata import SPIRAL, by_category, ct_events, equipment, projection_events, study
+from django.db import connection, transaction
+
+from openrem.charts import results, versioning
+from openrem.charts.models import StoredChart
+from openrem.dose.models import CtEvent, StandardName, Study, UniqueEquipment
+from openrem.modalities.registry import MODALITIES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+DAY = dt.datetime(2024, 3, 4, 10, 30)
+
+
+@pytest.fixture
+def ct_data(db: Any) -> Study:
+    scanner = equipment("CT one")
+    first = study("CT", scanner, DAY, study_description="Head", total_dlp=100.0, patient_weight=70.0)
+    ct_events(first, ("Head routine", SPIRAL, 60.0, 40.0), ("Head routine", SPIRAL, 40.0, 30.0))
+    second = study("CT", scanner, DAY + dt.timedelta(days=40), study_description="Chest", total_dlp=300.0)
+    ct_events(second, ("Chest", SPIRAL, 300.0, 10.0))
+    return first
+
+
+def _dlp_means(compute: Any) -> dict[Any, float]:
+    return {k: r["mean"] for k, r in by_category(compute("ct", "acquisition_protocol_dlp")).items()}
+
+
+def test_every_dose_table_has_the_trigger() -> None:
+    tables = versioning.watched_tables()
+    assert {"dose_study", "dose_ctevent", "dose_uniqueequipment", "dose_standardname"} <= set(tables)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                           "WHERE t.tgname = %s", [versioning.TRIGGER])
+        else:
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                           [f"{versioning.TRIGGER}_%_insert"])
+        covered = {row[0] for row in cursor.fetchall()}
+    assert set(tables) <= covered
+
+
+def test_each_kind_of_change_raises_the_version(ct_data: Study) -> None:
+    changes = [
+        lambda: ct_events(ct_data, ("Added", SPIRAL, 1.0, 1.0)),
+        lambda: Study.objects.filter(pk=ct_data.pk).update(patient_weight=71.0),
+        lambda: CtEvent.objects.filter(acquisition_protocol="Added").delete(),
+        lambda: UniqueEquipment.objects.update(display_name="CT renamed"),
+        lambda: StandardName.objects.create(standard_name="Head", modality="CT", study_description="Head"),
+        lambda: Study.objects.filter(pk=ct_data.pk).delete(),
+    ]
+    for change in changes:
+        before = versioning.current()
+        change()
+        after = versioning.current()
+        assert before is not None and after is not None and after > before
+
+
+def test_one_raise_per_transaction_and_none_before_commit(ct_data: Study) -> None:
+    before = versioning.current()
+    with transaction.atomic():
+        for i in range(5):
+            ct_events(ct_data, (f"P{i}", SPIRAL, 1.0, 1.0))
+        if connection.vendor == "postgresql":  # deferred to the commit: the new data is not committed yet
+            assert versioning.current() == before
+    after = versioning.current()
+    assert after is not None and before is not None
+    if connection.vendor == "postgresql":
+        assert after == before + 1
+
+
+def test_a_stored_result_is_reused_until_the_data_changes(ct_data: Study, compute: Any) -> None:
+    first = _dlp_means(compute)
+    assert first == {"Head routine": 50.0, "Chest": 300.0}
+    stored = StoredChart.objects.get()
+    assert stored.data_version == versioning.current()
+    # the second request reads the stored row: a marker written into it comes back
+    payload = json.loads(stored.payload)
+    payload["rows"][0]["mean"] = -1.0
+    StoredChart.objects.filter(pk=stored.pk).update(payload=json.dumps(payload))
+    assert -1.0 in _dlp_means(compute).values()
+    # new data: the version changes, the numbers are computed again from the data
+    ct_events(ct_data, ("Head routine", SPIRAL, 20.0, 10.0))
+    assert _dlp_means(compute) == {"Head routine": 40.0, "Chest": 300.0}
+    assert StoredChart.objects.count() == 1  # the stale row is gone
+
+
+def test_options_and_filters_are_part_of_the_key(ct_data: Study, compute: Any) -> None:
+    from openrem.charts.options import ChartOptions
+
+    compute("ct", "acquisition_protocol_dlp")
+    compute("ct", "acquisition_protocol_dlp", date_from="2024-04-01")
+    compute("ct", "acquisition_protocol_dlp", ChartOptions(ct_acquisition_types=["sequenced"]))
+    compute("ct", "acquisition_protocol_dlp", ChartOptions(histograms=True))
+    compute("ct", "acquisition_protocol_dlp", ChartOptions(histograms=True, histogram_bins=5))
+    assert StoredChart.objects.count() == 5
+    only_april = by_category(compute("ct", "acquisition_protocol_dlp", date_from="2024-04-01"))
+    assert set(only_april) == {"Chest"}
+
+
+def test_stored_and_computed_answers_are_identical_for_every_chart(ct_data: Study, compute: Any) -> None:
+    scanner = equipment("Room 1")
+    dx = study("DX", scanner, DAY, study_description="Chest PA", patient_weight=80.0)
+    projection_events(dx, {"acquisition_protocol": "PA", "dose_area_product": 1.2e-5, "kvp": 120.0})
+    for slug, modality in MODALITIES.items():
+        for chart in modality.charts:
+            computed = compute(slug, chart.id)
+            stored = compute(slug, chart.id)
+            assert stored == computed, (slug, chart.id)
+    assert StoredChart.objects.count() >= sum(len(m.charts) for m in MODALITIES.values())
+
+
+def test_nothing_is_stored_inside_a_transaction(ct_data: Study, compute: Any) -> None:
+    with transaction.atomic():
+        assert _dlp_means(compute) == {"Head routine": 50.0, "Chest": 300.0}
+    assert not StoredChart.objects.exists()
+
+
+def test_a_result_is_not_stored_when_the_data_changed_meanwhile(ct_data: Study) -> None:
+    def compute_while_an_import_commits() -> dict[str, Any]:
+        ct_events(ct_data, ("Late", SPIRAL, 5.0, 5.0))  # autocommit: committed now
+        return {"rows": []}
+
+    assert results.stored_or_computed(["test"], compute_while_an_import_commits, using="default") == {"rows": []}
+    assert not StoredChart.objects.exists()
+
+
+def test_migrate_drops_stored_results(ct_data: Study, compute: Any) -> None:
+    compute("ct", "acquisition_protocol_dlp")
+    before = versioning.current()
+    versioning.install()
+    assert not StoredChart.objects.exists()
+    after = versioning.current()
+    assert before is not None and after is not None and after > before
