@@ -93,3 +93,15 @@ def test_new_data_makes_the_next_run_compute_again(ct_data: None) -> None:
     warm.precompute()
     assert set(StoredChart.objects.values_list("data_version", flat=True)) == {versioning.current()}
     assert versioning.current() != old_version
+
+
+def test_the_periodic_worker_task_follows_its_settings(ct_data: None, settings: Any) -> None:
+    from openrem.charts.tasks import precompute_charts
+
+    settings.CHART_PRECOMPUTE_QUIET_S = 0
+    settings.CHART_PRECOMPUTE = False
+    precompute_charts.call_local()
+    assert not StoredChart.objects.exists()
+    settings.CHART_PRECOMPUTE = True
+    precompute_charts.call_local()
+    assert StoredChart.objects.count() == len(_default_ct_charts())

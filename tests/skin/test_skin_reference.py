@@ -6,8 +6,11 @@ import dataclasses
 import importlib.util
 import json
 import os
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from conftest import SHARED, sample_path
@@ -88,3 +91,55 @@ def test_alphenix_phantom_and_non_rotational_events() -> None:
     assert isinstance(no_rotation, SkinMap)
     region = (slice(70, 80), slice(20, 31))  # left side, entered by the RAO 90 runs only
     assert no_rotation.dose_gy[region].mean() == pytest.approx(older[region].mean(), rel=0.15)
+
+
+def _rotational_dap_gycm2(path: Path) -> float:
+    """DAP (122130, DCM) of the irradiation events (113706, DCM) that have a Positioner Primary End
+    Angle (113739, DCM), read from the SR content with pydicom alone (PS3.16 TID 10003)."""
+    import pydicom
+
+    def walk(items: Any) -> Any:
+        for item in items:
+            yield item
+            yield from walk(item.get("ContentSequence", []))
+
+    total = 0.0
+    for item in walk(pydicom.dcmread(path).ContentSequence):
+        name = item.ConceptNameCodeSequence[0]
+        if item.ValueType != "CONTAINER" or (name.CodeValue, name.CodingSchemeDesignator) != ("113706", "DCM"):
+            continue
+        children = {(c.ConceptNameCodeSequence[0].CodeValue, c.ConceptNameCodeSequence[0].CodingSchemeDesignator): c
+                    for c in item.ContentSequence}
+        if ("113739", "DCM") in children:
+            measured = children[("122130", "DCM")].MeasuredValueSequence[0]
+            assert measured.MeasurementUnitsCodeSequence[0].CodeValue == "Gy.m2"
+            total += float(measured.NumericValue) * 1e4
+    return total
+
+
+def test_alphenix_older_map_holds_less_dose_than_the_rotational_beam_delivers() -> None:
+    """The physical lower bound that the older map breaks (docs/skin-dose-maps.md).
+
+    The air kerma-area product is the integral of air kerma over the beam's cross-section and does
+    not change with the distance from the focus (ICRU Report 74, 2005; IEC 60580). On a skin surface
+    hit obliquely the same beam covers a larger area, backscatter only adds (factor >= 1,
+    Benmakhlouf et al. 2011) and the table and mattress remove at most 1 - T_min. So the dose
+    integral over the skin of one event is at least DAP x fraction on the phantom x T_min.
+    """
+    path = sample_path("RF-RDSR-Canon-Alphenix-rotational.dcm")
+    _golden_file("RF-RDSR-Canon-Alphenix-rotational.skin-map-expected.json")
+    dap_gycm2 = _rotational_dap_gycm2(path)
+    assert dap_gycm2 == pytest.approx(2.8933, rel=1e-4)
+    report = parse_path(path).report
+    assert report is not None
+    proj = report.projection_xray_radiation_dose[0]
+    rotational_only = calculate(dataclasses.replace(report, projection_xray_radiation_dose=(
+        dataclasses.replace(proj, events=proj.events[-1:]),)))
+    assert isinstance(rotational_only, SkinMap)
+    t_min = float(np.loadtxt(Path(files("openrem.skin").joinpath("data", "transmission.csv")), delimiter=",",
+                             skiprows=2, usecols=(2, 3)).min())
+    assert 0.5 < t_min < 0.6 and rotational_only.fraction_dap > 0.9
+    bound_gycm2 = dap_gycm2 * rotational_only.fraction_dap * t_min  # about 1.56 Gy cm2
+    older = _tool().golden("RF-RDSR-Canon-Alphenix-rotational.dcm", rotational_only.dose_gy.shape)
+    assert older.sum() < 0.6 * bound_gycm2  # the whole older map: 0.86 Gy cm2
+    assert rotational_only.dose_gy.sum() > bound_gycm2  # ours, the rotational event alone: 5.1 Gy cm2

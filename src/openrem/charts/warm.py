@@ -8,7 +8,7 @@ default chart options and every distinct set of options a user has saved), so th
 is served from the store too. The work stops as soon as the data changes again, because nothing
 computed from then on could be stored for the new version.
 
-Settings (``docs/configuration.md``): ``CHART_PRECOMPUTE`` (default on), ``CHART_PRECOMPUTE_QUIET_S``
+Settings (``docs/tasks.md``): ``CHART_PRECOMPUTE`` (default on), ``CHART_PRECOMPUTE_QUIET_S``
 (default 120).
 """
 
