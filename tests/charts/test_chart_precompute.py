@@ -96,8 +96,12 @@ def test_new_data_makes_the_next_run_compute_again(ct_data: None) -> None:
 
 
 def test_the_periodic_worker_task_follows_its_settings(ct_data: None, settings: Any) -> None:
+    from huey.contrib.djhuey import HUEY
+
     from openrem.charts.tasks import precompute_charts
 
+    due = HUEY.read_periodic(dt.datetime(2026, 1, 5, 3, 17))  # the consumer asks this every minute
+    assert "precompute_charts" in {task.name for task in due}
     settings.CHART_PRECOMPUTE_QUIET_S = 0
     settings.CHART_PRECOMPUTE = False
     precompute_charts.call_local()
