@@ -143,3 +143,30 @@ def test_migrate_drops_stored_results(ct_data: Study, compute: Any) -> None:
     assert not StoredChart.objects.exists()
     after = versioning.current()
     assert before is not None and after is not None and after > before
+
+
+def test_every_table_a_chart_reads_raises_the_version(superuser: Any) -> None:
+    """A chart reading a table without the trigger could be served stale: the row query of every
+    declared chart, with the options that change its joins, reads only watched tables."""
+    import re
+
+    from django.apps import apps
+
+    from openrem.charts.options import ChartOptions
+    from openrem.charts.query import rows
+    from openrem.web.filtering import filtered_studies
+
+    every_table = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
+    watched = set(versioning.watched_tables())
+    variants = [ChartOptions(), ChartOptions(per_system=True, split_by_physician=True, case_insensitive=True,
+                                             trim_whitespace=True, ct_acquisition_types=["sequenced"])]
+    checked = 0
+    for modality in MODALITIES.values():
+        studies, _form = filtered_studies(modality, superuser, {"study_description": "x"})
+        for chart in modality.charts:
+            for options in variants:
+                sql, _params = rows(modality, chart, studies, options).query.sql_with_params()
+                read = set(re.findall(r'"(\w+)"', sql)) & every_table
+                assert read and read <= watched, (modality.slug, chart.id, read - watched)
+                checked += 1
+    assert checked == 2 * sum(len(m.charts) for m in MODALITIES.values())
