@@ -109,3 +109,23 @@ def test_the_periodic_worker_task_follows_its_settings(ct_data: None, settings: 
     settings.CHART_PRECOMPUTE = True
     precompute_charts.call_local()
     assert StoredChart.objects.count() == len(_default_ct_charts())
+
+
+def test_options_of_users_not_seen_for_a_month_are_left_out(ct_data: None) -> None:
+    user, _client = _viewer("away")
+    save_options(user, ChartOptions(per_system=True))
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now() - dt.timedelta(days=31))
+    assert warm.precompute(quiet_s=0).charts == len(_default_ct_charts())
+
+
+def test_one_precomputation_at_a_time(ct_data: None, settings: Any) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    from openrem.charts.tasks import LOCK, precompute_charts
+
+    settings.CHART_PRECOMPUTE_QUIET_S = 0
+    with HUEY.lock_task(LOCK):  # another worker is running it
+        precompute_charts.call_local()
+        assert not StoredChart.objects.exists()
+    precompute_charts.call_local()
+    assert StoredChart.objects.count() == len(_default_ct_charts())

@@ -7,9 +7,12 @@ import logging
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.exceptions import TaskLockedException
 
 log = logging.getLogger("openrem.charts")
+LOCK = "openrem-chart-precompute"
+LOCK_TTL_S = 3600  # a worker killed while computing leaves the lock for at most this long
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
@@ -21,7 +24,11 @@ def precompute_charts() -> None:
     if not getattr(settings, "CHART_PRECOMPUTE", True):
         return
     try:
-        report = precompute()
+        with HUEY.lock_task(LOCK, ttl=LOCK_TTL_S):  # one run at a time: a long run spans several minutes
+            report = precompute()
+    except TaskLockedException:
+        log.debug("chart precomputation still running")
+        return
     except Exception:  # the next minute tries again; the chart pages compute on request meanwhile
         log.exception("chart precomputation failed")
         return

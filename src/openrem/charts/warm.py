@@ -4,8 +4,8 @@ A stored chart result (:mod:`openrem.charts.results`) serves every request after
 data version; the first one computes, which takes seconds over a million studies. Once the stored
 data has been quiet for ``CHART_PRECOMPUTE_QUIET_S`` seconds (no import, deletion or edit), the
 worker computes the charts a user sees first when opening a modality page (no list filter; the
-default chart options and every distinct set of options a user has saved), so that this first view
-is served from the store too. The work stops as soon as the data changes again, because nothing
+default chart options and every distinct set of options saved by a user active in the last 30
+days), so that this first view is served from the store too. The work stops as soon as the data changes again, because nothing
 computed from then on could be stored for the new version.
 
 Settings (``docs/tasks.md``): ``CHART_PRECOMPUTE`` (default on), ``CHART_PRECOMPUTE_QUIET_S``
@@ -33,6 +33,7 @@ from openrem.web.filtering import filtered_studies
 log = logging.getLogger("openrem.charts")
 
 DEFAULT_QUIET_S = 120
+ACTIVE_USER_DAYS = 30  # saved options of users not seen for longer are not computed ahead
 
 
 @dataclass
@@ -47,11 +48,14 @@ class WarmReport:
 
 
 def option_sets() -> list[ChartOptions]:
-    """The default chart options and each distinct set saved by a user with charts on."""
+    """The default chart options and each distinct set saved by a user with charts on who logged in
+    within the last ``ACTIVE_USER_DAYS`` days."""
     from openrem.charts.models import ChartPreferences
 
     found = {json.dumps(ChartOptions().to_json(), sort_keys=True): ChartOptions()}
-    for raw in ChartPreferences.objects.values_list("options", flat=True).iterator():
+    since = timezone.now() - timedelta(days=ACTIVE_USER_DAYS)
+    saved = ChartPreferences.objects.filter(user__is_active=True, user__last_login__gte=since)
+    for raw in saved.values_list("options", flat=True).iterator():
         options = from_json(raw)
         if options.enabled:
             found.setdefault(json.dumps(options.to_json(), sort_keys=True), options)
