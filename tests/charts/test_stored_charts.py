@@ -51,40 +51,74 @@ def test_every_dose_table_has_the_trigger() -> None:
     assert set(tables) <= covered
 
 
-def test_each_kind_of_change_raises_the_version(ct_data: Study) -> None:
+def _version(scope: str) -> int:
+    return versioning.versions(scopes=[scope]).get(scope, 0)
+
+
+def test_each_kind_of_change_raises_the_version_of_its_scope(ct_data: Study) -> None:
     changes = [
-        lambda: ct_events(ct_data, ("Added", SPIRAL, 1.0, 1.0)),
-        lambda: Study.objects.filter(pk=ct_data.pk).update(patient_weight=71.0),
-        lambda: CtEvent.objects.filter(acquisition_protocol="Added").delete(),
-        lambda: UniqueEquipment.objects.update(display_name="CT renamed"),
-        lambda: StandardName.objects.create(standard_name="Head", modality="CT", study_description="Head"),
-        lambda: Study.objects.filter(pk=ct_data.pk).delete(),
+        ("dose_ctevent", lambda: ct_events(ct_data, ("Added", SPIRAL, 1.0, 1.0))),
+        ("dose_study:CT", lambda: Study.objects.filter(pk=ct_data.pk).update(patient_weight=71.0)),
+        ("dose_ctevent", lambda: CtEvent.objects.filter(acquisition_protocol="Added").delete()),
+        ("dose_uniqueequipment", lambda: UniqueEquipment.objects.update(display_name="CT renamed")),
+        ("dose_standardname", lambda: StandardName.objects.create(standard_name="Head", modality="CT",
+                                                                  study_description="Head")),
+        ("dose_study:CT", lambda: Study.objects.filter(pk=ct_data.pk).delete()),
     ]
-    for change in changes:
-        before = versioning.current()
+    for scope, change in changes:
+        before = _version(scope)
         change()
-        after = versioning.current()
-        assert before is not None and after is not None and after > before
+        assert _version(scope) > before, scope
+
+
+def test_studies_are_scoped_by_modality_type(ct_data: Study) -> None:
+    ct, dx = _version("dose_study:CT"), _version("dose_study:DX")
+    study("DX", equipment("Room 1"), DAY, study_description="Chest PA")
+    assert (_version("dose_study:CT"), _version("dose_study:DX")) == (ct, dx + 1)
+    Study.objects.filter(pk=ct_data.pk).update(modality_type="DX")  # both lists change
+    assert _version("dose_study:CT") == ct + 1 and _version("dose_study:DX") == dx + 2
 
 
 def test_one_raise_per_transaction_and_none_before_commit(ct_data: Study) -> None:
-    before = versioning.current()
+    before = _version("dose_ctevent")
     with transaction.atomic():
         for i in range(5):
             ct_events(ct_data, (f"P{i}", SPIRAL, 1.0, 1.0))
         if connection.vendor == "postgresql":  # deferred to the commit: the new data is not committed yet
-            assert versioning.current() == before
-    after = versioning.current()
-    assert after is not None and before is not None
+            assert _version("dose_ctevent") == before
+    after = _version("dose_ctevent")
+    assert after > before
     if connection.vendor == "postgresql":
         assert after == before + 1
+
+
+def test_rows_after_an_early_constraint_check_and_after_a_rolled_back_savepoint_count(ct_data: Study) -> None:
+    """PostgreSQL: the raise queued by a transaction's first row may fire early (SET CONSTRAINTS ALL
+    IMMEDIATE, as Django's loaddata does) or be rolled back with a savepoint; later rows still count."""
+    events, studies = _version("dose_ctevent"), _version("dose_study:CT")
+    with transaction.atomic():
+        ct_events(ct_data, ("Early", SPIRAL, 1.0, 1.0))
+        connection.check_constraints()  # fires deferred triggers now (PostgreSQL)
+        Study.objects.filter(pk=ct_data.pk).update(patient_weight=72.0)
+    assert _version("dose_ctevent") > events and _version("dose_study:CT") > studies
+    studies = _version("dose_study:CT")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ct_events(ct_data, ("Rolled back", SPIRAL, 1.0, 1.0))
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        Study.objects.filter(pk=ct_data.pk).update(patient_weight=73.0)
+    assert _version("dose_study:CT") > studies
+    assert not CtEvent.objects.filter(acquisition_protocol="Rolled back").exists()
 
 
 def test_a_stored_result_is_reused_until_the_data_changes(ct_data: Study, compute: Any) -> None:
     first = _dlp_means(compute)
     assert first == {"Head routine": 50.0, "Chest": 300.0}
     stored = StoredChart.objects.get()
-    assert stored.data_version == versioning.current()
+    assert len(stored.data_version) == 64
     # the second request reads the stored row: a marker written into it comes back
     payload = json.loads(stored.payload)
     payload["rows"][0]["mean"] = -1.0
@@ -93,7 +127,21 @@ def test_a_stored_result_is_reused_until_the_data_changes(ct_data: Study, comput
     # new data: the version changes, the numbers are computed again from the data
     ct_events(ct_data, ("Head routine", SPIRAL, 20.0, 10.0))
     assert _dlp_means(compute) == {"Head routine": 40.0, "Chest": 300.0}
-    assert StoredChart.objects.count() == 1  # the stale row is gone
+    assert StoredChart.objects.count() == 1  # the stale row was replaced
+
+
+def test_other_modalities_leave_a_stored_ct_result_valid(ct_data: Study, compute: Any) -> None:
+    compute("ct", "acquisition_protocol_dlp")
+    stored = StoredChart.objects.get()
+    payload = json.loads(stored.payload)
+    payload["rows"][0]["mean"] = -1.0  # a marker: present only when the stored row is served
+    StoredChart.objects.filter(pk=stored.pk).update(payload=json.dumps(payload))
+    dx = study("DX", equipment("Room 1"), DAY, study_description="Chest PA", patient_weight=80.0)
+    projection_events(dx, {"acquisition_protocol": "PA", "dose_area_product": 1.2e-5, "kvp": 120.0})
+    assert -1.0 in _dlp_means(compute).values()
+    ct_events(study("CT", equipment("CT two"), DAY, study_description="Neck", total_dlp=5.0),
+              ("Neck", SPIRAL, 5.0, 2.0))
+    assert -1.0 not in _dlp_means(compute).values()
 
 
 def test_options_and_filters_are_part_of_the_key(ct_data: Study, compute: Any) -> None:
@@ -132,17 +180,19 @@ def test_a_result_is_not_stored_when_the_data_changed_meanwhile(ct_data: Study) 
         ct_events(ct_data, ("Late", SPIRAL, 5.0, 5.0))  # autocommit: committed now
         return {"rows": []}
 
-    assert results.stored_or_computed(["test"], compute_while_an_import_commits, using="default") == {"rows": []}
+    scopes = [versioning.GLOBAL, "dose_ctevent"]
+    assert results.stored_or_computed(["test"], compute_while_an_import_commits, "default", scopes) == {"rows": []}
     assert not StoredChart.objects.exists()
+    assert results.stored_or_computed(["test"], lambda: {"rows": []}, "default", scopes) == {"rows": []}
+    assert StoredChart.objects.count() == 1  # stored when nothing it reads changed meanwhile
 
 
 def test_migrate_drops_stored_results(ct_data: Study, compute: Any) -> None:
     compute("ct", "acquisition_protocol_dlp")
-    before = versioning.current()
+    before = _version(versioning.GLOBAL)
     versioning.install()
     assert not StoredChart.objects.exists()
-    after = versioning.current()
-    assert before is not None and after is not None and after > before
+    assert _version(versioning.GLOBAL) > before
 
 
 def test_every_table_a_chart_reads_raises_the_version(superuser: Any) -> None:

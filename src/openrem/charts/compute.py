@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Case, DateField, IntegerField, QuerySet, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod, Trunc
 
-from openrem.charts import results, stats
+from openrem.charts import results, stats, versioning
 from openrem.charts.options import ChartOptions
 from openrem.charts.query import BLANK, rows, series, study_date, study_datetime, with_value
 from openrem.dose.models import Study
@@ -194,6 +194,11 @@ def _result_parts(modality: Modality, chart: Chart, base: QuerySet[Any], options
             options.histogram_bins, options.fixed_bins, MAX_POINTS, THICKNESS_EDGES]
 
 
+def chart_scopes(modality: Modality, base: QuerySet[Any]) -> list[str]:
+    """The data version scopes the chart rows ``base`` read (:mod:`openrem.charts.versioning`)."""
+    return versioning.scopes_for(str(base.query.sql_with_params()[0]), modality.modality_types)
+
+
 def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions) -> dict[str, Any]:
     """The JSON data of ``chart`` over the filtered ``studies`` (numbers stored per data version,
     :mod:`openrem.charts.results`)."""
@@ -202,7 +207,8 @@ def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], optio
     own = options.for_modality(modality)
     data = results.stored_or_computed(
         _result_parts(modality, chart, base, options, own.time_period, pooled),
-        lambda: _aggregate(chart, base, options, own.time_period, pooled), using=base.db)
+        lambda: _aggregate(chart, base, options, own.time_period, pooled), using=base.db,
+        scopes=chart_scopes(modality, base))
     if "rows" in data and chart.kind != ChartKind.WORKLOAD:
         data["categories"] = _order(data["rows"], options, own.sort_by, "mean")
         rank = {name: i for i, name in enumerate(data["categories"])}

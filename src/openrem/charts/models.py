@@ -18,25 +18,28 @@ class ChartPreferences(models.Model):
 
 
 class ChartDataVersion(models.Model):
-    """One row (``id`` 1): a number that changes in the same transaction as any change to the stored
-    studies (database triggers on every table of the dose store, :mod:`openrem.charts.versioning`)."""
+    """The version of one scope of the dose store (a table; the studies per modality type; ``*`` for
+    all): a number raised in the same transaction as any change to it, by database triggers
+    (:mod:`openrem.charts.versioning`)."""
 
+    scope = models.CharField(max_length=100, unique=True)
     version = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField(null=True, blank=True)  # set by the same triggers
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"chart data version {self.version}"
+        return f"chart data version {self.scope}={self.version}"
 
 
 class StoredChart(models.Model):
-    """The aggregated numbers of one chart request, valid while the data version is ``data_version``
-    (:mod:`openrem.charts.results`). ``payload`` is JSON text, so floats come back exactly."""
+    """The aggregated numbers of one chart request, valid while the versions of the scopes it reads
+    have the fingerprint ``data_version`` (:mod:`openrem.charts.results`). ``payload`` is JSON text,
+    so floats come back exactly."""
 
     key = models.CharField(max_length=64, unique=True)
-    data_version = models.BigIntegerField(db_index=True)
+    data_version = models.CharField(max_length=64)
     payload = models.TextField()
     compute_ms = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now=True, db_index=True)
 
     def __str__(self) -> str:
-        return f"stored chart {self.key[:12]} (data version {self.data_version})"
+        return f"stored chart {self.key[:12]} (data version {self.data_version[:12]})"

@@ -33,6 +33,5 @@ def precompute_charts() -> None:
         log.exception("chart precomputation failed")
         return
     if report.charts:
-        log.info("charts precomputed for data version %s: %d charts of %s in %.1f s%s", report.data_version,
-                 report.charts, ", ".join(report.modalities), report.seconds,
-                 f" ({report.skipped})" if report.skipped else "")
+        log.info("charts precomputed: %d charts of %s in %.1f s (%d wait for their data to settle)",
+                 report.charts, ", ".join(report.modalities), report.seconds, report.waiting)

@@ -1,12 +1,13 @@
 """Chart numbers computed ahead of the first view.
 
-A stored chart result (:mod:`openrem.charts.results`) serves every request after the first one of a
-data version; the first one computes, which takes seconds over a million studies. Once the stored
-data has been quiet for ``CHART_PRECOMPUTE_QUIET_S`` seconds (no import, deletion or edit), the
-worker computes the charts a user sees first when opening a modality page (no list filter; the
-default chart options and every distinct set of options saved by a user active in the last 30
-days), so that this first view is served from the store too. The work stops as soon as the data changes again, because nothing
-computed from then on could be stored for the new version.
+A stored chart result (:mod:`openrem.charts.results`) serves every request after the first one
+following a change of what the chart reads; that first one computes, which takes seconds over a
+million studies. The worker computes ahead the charts a user sees first when opening a modality
+page (no list filter; the default chart options and every distinct set of options saved by a user
+active in the last 30 days), so that this first view is served from the store too. A chart is
+computed once nothing it reads has changed for ``CHART_PRECOMPUTE_QUIET_S`` seconds (no import,
+deletion or edit; an import of radiographs does not hold back the CT charts): a result computed
+while its data changes could not be stored.
 
 Settings (``docs/tasks.md``): ``CHART_PRECOMPUTE`` (default on), ``CHART_PRECOMPUTE_QUIET_S``
 (default 120).
@@ -22,11 +23,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from openrem.charts import versioning
-from openrem.charts.compute import chart_data
+from openrem.charts.compute import chart_data, chart_scopes
 from openrem.charts.options import ChartOptions, from_json
+from openrem.charts.query import rows
+from openrem.dose.models import Study
+from openrem.modalities.base import Modality
+from openrem.modalities.chartdefs import Chart
 from openrem.modalities.registry import MODALITIES
 from openrem.web.filtering import filtered_studies
 
@@ -40,10 +46,10 @@ ACTIVE_USER_DAYS = 30  # saved options of users not seen for longer are not comp
 class WarmReport:
     """What one precomputation did."""
 
-    data_version: int | None
-    charts: int = 0
+    charts: int = 0  # computed, or found stored
+    waiting: int = 0  # not computed: what they read changed within the quiet period
     seconds: float = 0.0
-    skipped: str = ""  # why nothing (more) was computed
+    skipped: str = ""  # why nothing was computed
     modalities: list[str] = field(default_factory=list)
 
 
@@ -62,42 +68,37 @@ def option_sets() -> list[ChartOptions]:
     return list(found.values())
 
 
-def quiet_since(using: str = "default") -> datetime | None:
-    """When the stored data last changed (``None`` when unknown)."""
-    from openrem.charts.models import ChartDataVersion
-
-    return ChartDataVersion.objects.using(using).filter(pk=1).values_list("changed_at", flat=True).first()
-
-
 def precompute(using: str = "default", *, quiet_s: float | None = None) -> WarmReport:
-    """Compute the first-view charts of every modality with studies, unless the data changed within
-    ``quiet_s`` seconds (default: the setting). Stops when the data changes meanwhile."""
+    """Compute the first-view charts of every modality with studies whose data did not change
+    within ``quiet_s`` seconds (default: the setting)."""
     quiet = float(getattr(settings, "CHART_PRECOMPUTE_QUIET_S", DEFAULT_QUIET_S)) if quiet_s is None else quiet_s
-    version = versioning.current(using)
-    report = WarmReport(data_version=version)
-    changed = quiet_since(using)
-    if version is None:
+    report = WarmReport()
+    if versioning.fingerprint([versioning.GLOBAL], using) is None:
         report.skipped = "no data version"
         return report
-    if changed is not None and timezone.now() - changed < timedelta(seconds=quiet):
-        report.skipped = f"data changed less than {quiet:g} s ago"
-        return report
     start = time.perf_counter()
+    settled = timezone.now() - timedelta(seconds=quiet)
+    sets = option_sets()
     for modality in MODALITIES.values():
-        studies, _form = filtered_studies(modality, AnonymousUser(), {})
-        if not studies.using(using).exists():
+        studies = filtered_studies(modality, AnonymousUser(), {})[0].using(using)
+        if not studies.exists():
             continue
-        report.modalities.append(modality.slug)
-        for options in option_sets():
+        for options in sets:
             for chart_id in options.for_modality(modality).charts:
                 chart = modality.chart(chart_id)
-                if chart is None:
-                    continue
-                chart_data(modality, chart, studies.using(using), options)
-                report.charts += 1
-                if versioning.current(using) != version:
-                    report.skipped = "data changed while computing"
-                    report.seconds = time.perf_counter() - start
-                    return report
+                if chart is not None and _settled(modality, chart, studies, options, settled, using):
+                    chart_data(modality, chart, studies, options)
+                    report.charts += 1
+                    if modality.slug not in report.modalities:
+                        report.modalities.append(modality.slug)
+                elif chart is not None:
+                    report.waiting += 1
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _settled(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions,
+             settled: datetime, using: str) -> bool:
+    """Whether nothing ``chart`` reads changed after ``settled``."""
+    changed = versioning.last_change(chart_scopes(modality, rows(modality, chart, studies, options)), using)
+    return changed is None or changed <= settled
