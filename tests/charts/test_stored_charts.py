@@ -220,3 +220,15 @@ def test_every_table_a_chart_reads_raises_the_version(superuser: Any) -> None:
                 assert read and read <= watched, (modality.slug, chart.id, read - watched)
                 checked += 1
     assert checked == 2 * sum(len(m.charts) for m in MODALITIES.values())
+
+
+def test_without_triggers_nothing_is_stored_or_reused(ct_data: Study, compute: Any) -> None:
+    versioning.uninstall()
+    try:
+        assert versioning.fingerprint([versioning.GLOBAL, "dose_ctevent"]) is None
+        assert _dlp_means(compute) == {"Head routine": 50.0, "Chest": 300.0}
+        assert not StoredChart.objects.exists()
+    finally:
+        versioning.install()
+    compute("ct", "acquisition_protocol_dlp")
+    assert StoredChart.objects.count() == 1

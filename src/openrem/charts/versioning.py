@@ -155,6 +155,24 @@ def install(using: str = "default") -> int:
     return len(tables)
 
 
+def uninstall(using: str = "default") -> None:
+    """Remove the triggers (for measurements; stored results are then never reused, because the
+    versions no longer follow the data: they are dropped, and ``install`` brings everything back)."""
+    from openrem.charts.models import ChartDataVersion, StoredChart
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for table in watched_tables():
+            if connection.vendor == "postgresql":
+                for name in (TRIGGER, f"{TRIGGER}_note", f"{TRIGGER}_truncate"):
+                    cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+            else:
+                for op in ("insert", "update", "delete"):
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "{TRIGGER}_{table}_{op}"')
+    StoredChart.objects.using(using).all().delete()
+    ChartDataVersion.objects.using(using).all().delete()
+
+
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     install(using)
 
