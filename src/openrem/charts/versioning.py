@@ -52,8 +52,10 @@ _PG_NOTE = f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}_note() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     noted text := coalesce(current_setting('{_SCOPES}', true), '');
+    rows_state text := coalesce(current_setting('{_ROWS}', true), '');
     row_scope text;
     scopes text[];
+    changed boolean := false;
 BEGIN
     IF TG_TABLE_NAME = '{STUDY_TABLE}' THEN
         scopes := ARRAY[]::text[];
@@ -65,11 +67,17 @@ BEGIN
     FOREACH row_scope IN ARRAY scopes LOOP
         IF position('|' || row_scope || '|' IN noted) = 0 THEN
             noted := noted || '|' || row_scope || '|';
+            changed := true;
         END IF;
     END LOOP;
-    PERFORM set_config('{_SCOPES}', noted, true);
-    PERFORM set_config('{_ROWS}', CASE WHEN coalesce(current_setting('{_ROWS}', true), '') = ''
-                                       THEN 'first' ELSE 'more' END, true);
+    IF changed THEN
+        PERFORM set_config('{_SCOPES}', noted, true);
+    END IF;
+    IF rows_state = '' THEN
+        PERFORM set_config('{_ROWS}', 'first', true);
+    ELSIF rows_state = 'first' THEN
+        PERFORM set_config('{_ROWS}', 'more', true);
+    END IF;
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
 END $$"""
