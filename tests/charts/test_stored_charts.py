@@ -232,3 +232,56 @@ def test_without_triggers_nothing_is_stored_or_reused(ct_data: Study, compute: A
         versioning.install()
     compute("ct", "acquisition_protocol_dlp")
     assert StoredChart.objects.count() == 1
+
+
+def test_concurrent_imports_and_deletions_all_commit(ct_data: Study) -> None:
+    """Imports in four threads (each with its own database connection) and deletions beside them:
+    every transaction commits and the versions follow. (A smoke test of the locking at commit: it
+    does not show the sorted order, which this load also survives when shuffled.)"""
+    import random
+    import threading
+
+    from django.db import connections
+
+    from openrem.dicom import synth
+    from openrem.dicom.parse import parse_bytes
+    from openrem.dose.ingest import ingest
+
+    builder, device_maker = synth.BUILDERS["CT"]
+    rng = random.Random(3)
+    rooms = [device_maker(rng) for _ in range(2)]
+    blobs = [[synth.to_bytes(builder(rng, device=rng.choice(rooms))) for _ in range(8)] for _ in range(4)]
+    errors: list[BaseException] = []
+    events_before, studies_before = _version("dose_ctevent"), _version("dose_study:CT")
+
+    def importer(batch: list[bytes]) -> None:
+        try:
+            for blob in batch:
+                parsed = parse_bytes(blob)
+                assert parsed.report is not None, parsed.reason
+                ingest(parsed.report)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def deleter() -> None:
+        try:
+            for _ in range(8):
+                victim = Study.objects.filter(modality_type="CT").order_by("?").first()
+                if victim is not None:
+                    victim.delete()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=importer, args=(batch,)) for batch in blobs]
+    threads.append(threading.Thread(target=deleter))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    assert _version("dose_ctevent") > events_before and _version("dose_study:CT") > studies_before
+    assert Study.objects.filter(modality_type="CT").count() >= 2 + 32 - 8
