@@ -281,7 +281,7 @@ def test_concurrent_imports_and_deletions_all_commit(ct_data: Study) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(120)
+        thread.join()
     assert not errors, errors
     assert _version("dose_ctevent") > events_before and _version("dose_study:CT") > studies_before
     assert Study.objects.filter(modality_type="CT").count() >= 2 + 32 - 8
