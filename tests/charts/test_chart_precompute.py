@@ -41,7 +41,7 @@ def _default_ct_charts() -> list[str]:
 
 
 def test_the_trigger_records_when_the_data_changed(ct_data: None) -> None:
-    long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     ChartDataVersion.objects.update(changed_at=long_ago)
     assert versioning.last_change(["dose_ctevent"]) == long_ago
     ct_events(study("CT", equipment("CT two"), DAY, study_description="Neck"), ("Neck", SPIRAL, 5.0, 2.0))
