@@ -185,11 +185,11 @@ def _aggregate(chart: Chart, base: QuerySet[Any], options: ChartOptions, period:
     return _binned(chart, base, pooled)
 
 
-def _result_parts(modality: Modality, chart: Chart, base: QuerySet[Any], options: ChartOptions,
+def _result_parts(modality: Modality, chart: Chart, row_query: tuple[str, Any], options: ChartOptions,
                   period: str, pooled: bool) -> list[Any]:
-    """What decides the numbers of a request: the row query (every list filter and row option is in
-    its SQL) and the options that shape the aggregation."""
-    sql, params = base.query.sql_with_params()
+    """What decides the numbers of a request: the row query (SQL and parameters; every list filter
+    and row option is in it) and the options that shape the aggregation."""
+    sql, params = row_query
     return [modality.slug, chart.id, sql, [str(p) for p in params], pooled, period, options.histograms,
             options.histogram_bins, options.fixed_bins, MAX_POINTS, THICKNESS_EDGES]
 
@@ -205,10 +205,11 @@ def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], optio
     base = rows(modality, chart, studies, options)
     pooled = series(modality, chart, options) is None
     own = options.for_modality(modality)
+    row_query = base.query.sql_with_params()
     data = results.stored_or_computed(
-        _result_parts(modality, chart, base, options, own.time_period, pooled),
+        _result_parts(modality, chart, row_query, options, own.time_period, pooled),
         lambda: _aggregate(chart, base, options, own.time_period, pooled), using=base.db,
-        scopes=chart_scopes(modality, base))
+        scopes=versioning.scopes_for(row_query[0], modality.modality_types))
     if "rows" in data and chart.kind != ChartKind.WORKLOAD:
         data["categories"] = _order(data["rows"], options, own.sort_by, "mean")
         rank = {name: i for i, name in enumerate(data["categories"])}

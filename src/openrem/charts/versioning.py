@@ -32,6 +32,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -185,10 +186,15 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     install(using)
 
 
+@cache
+def _watched() -> frozenset[str]:
+    return frozenset(watched_tables())
+
+
 def scopes_for(sql: str, modality_types: Sequence[str]) -> list[str]:
     """The scopes a chart row query ``sql`` reads: the watched tables named in it (the studies by
     ``modality_types``, the only studies a chart of that modality reads) and the global scope."""
-    tables = set(re.findall(r'"(\w+)"', sql)) & set(watched_tables())
+    tables = set(re.findall(r'"(\w+)"', sql)) & _watched()
     scopes = {GLOBAL, *(t for t in tables if t != STUDY_TABLE)}
     if STUDY_TABLE in tables:
         scopes.update(f"{STUDY_TABLE}:{t}" for t in modality_types)
