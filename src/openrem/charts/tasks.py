@@ -12,7 +12,9 @@ from huey.exceptions import TaskLockedException
 
 log = logging.getLogger("openrem.charts")
 LOCK = "openrem-chart-precompute"
-LOCK_TTL_S = 3600  # a worker killed while computing leaves the lock for at most this long
+# Declared here, so that ``openrem run_huey`` releases it at start when a killed consumer left it.
+# No expiry: huey's SQLite queue and Redis before 7.4 refuse one.
+PRECOMPUTE_LOCK = HUEY.lock_task(LOCK)
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
@@ -24,7 +26,7 @@ def precompute_charts() -> None:
     if not getattr(settings, "CHART_PRECOMPUTE", True):
         return
     try:
-        with HUEY.lock_task(LOCK, ttl=LOCK_TTL_S):  # one run at a time: a long run spans several minutes
+        with PRECOMPUTE_LOCK:  # one run at a time: a long run spans several minutes
             report = precompute()
     except TaskLockedException:
         log.debug("chart precomputation still running")

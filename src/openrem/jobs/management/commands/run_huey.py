@@ -31,6 +31,8 @@ class Command(HueyCommand):  # type: ignore[misc]
                 consumer_options[key] = value
         if not options.get("disable_autoload"):
             autodiscover_modules("tasks")
+        # task locks (declared when the task modules load) left by a consumer that was killed are released
+        consumer_options["flush_locks"] = True
         config = ConsumerConfig(**consumer_options)
         config.validate()
         logger = logging.getLogger("huey")
