@@ -285,3 +285,17 @@ def test_concurrent_imports_and_deletions_all_commit(ct_data: Study) -> None:
     assert not errors, errors
     assert _version("dose_ctevent") > events_before and _version("dose_study:CT") > studies_before
     assert Study.objects.filter(modality_type="CT").count() >= 2 + 32 - 8
+
+
+def test_reversing_the_migration_leaves_the_dose_store_writable(ct_data: Study, compute: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", "charts", "0001", verbosity=0)
+    try:
+        ct_events(ct_data, ("After reversal", SPIRAL, 1.0, 1.0))  # no trigger writes a missing table
+        assert CtEvent.objects.filter(acquisition_protocol="After reversal").exists()
+    finally:
+        call_command("migrate", verbosity=0)
+    before = _version("dose_ctevent")
+    ct_events(ct_data, ("After migrate", SPIRAL, 1.0, 1.0))
+    assert _version("dose_ctevent") > before

@@ -164,26 +164,40 @@ def install(using: str = "default") -> int:
     return len(tables)
 
 
-def uninstall(using: str = "default") -> None:
-    """Remove the triggers (for measurements; stored results are then never reused, because the
-    versions no longer follow the data: they are dropped, and ``install`` brings everything back)."""
-    from openrem.charts.models import ChartDataVersion, StoredChart
-
-    connection = connections[using]
+def drop_triggers(connection: Any, tables: Sequence[str]) -> None:
+    """Remove the triggers from ``tables`` (and the PostgreSQL functions), so that the dose store is
+    written without the version table (also when the charts' migration is reversed)."""
     with connection.cursor() as cursor:
-        for table in watched_tables():
+        for table in tables:
             if connection.vendor == "postgresql":
                 for name in (TRIGGER, f"{TRIGGER}_note", f"{TRIGGER}_truncate"):
                     cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
             else:
                 for op in ("insert", "update", "delete"):
                     cursor.execute(f'DROP TRIGGER IF EXISTS "{TRIGGER}_{table}_{op}"')
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}_note(), {TRIGGER}_raise()")
+
+
+def uninstall(using: str = "default") -> None:
+    """Remove the triggers (for measurements; stored results are then never reused, because the
+    versions no longer follow the data: they are dropped, and ``install`` brings everything back)."""
+    from openrem.charts.models import ChartDataVersion, StoredChart
+
+    drop_triggers(connections[using], watched_tables())
     StoredChart.objects.using(using).all().delete()
     ChartDataVersion.objects.using(using).all().delete()
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    install(using)
+    """Install after every ``migrate``; when the charts' tables were migrated away, make sure no
+    trigger is left to write them."""
+    connection = connections[using]
+    present = set(connection.introspection.table_names())
+    if VERSION_TABLE in present:
+        install(using)
+    else:
+        drop_triggers(connection, [t for t in watched_tables() if t in present])
 
 
 @cache

@@ -3,10 +3,20 @@
 from django.db import migrations, models
 
 
+def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Reversing: the dose tables lose the triggers that write the version table dropped here
+    (they are created after every migrate, openrem.charts.versioning)."""
+    from openrem.charts.versioning import drop_triggers as drop
+
+    tables = [m._meta.db_table for m in apps.get_app_config("dose").get_models(include_auto_created=True)]
+    drop(schema_editor.connection, tables)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('charts', '0001_initial'),
+        ('dose', '0005_derived_estimates'),
     ]
 
     operations = [
@@ -30,4 +40,5 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now=True, db_index=True)),
             ],
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers),
     ]
