@@ -106,3 +106,46 @@ def _options(page: Page) -> None:
     text = Path(csv.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("Category,System,n,Mean (mGy·cm)")
     shot(page, "ct-charts-options")
+
+
+def test_numbers_of_older_data_are_shown_dated_then_replaced(viewer_page: Page,
+                                                             studies: dict[str, list[int]]) -> None:
+    """After the data changed, a chart first shows its stored numbers with the time of their data,
+    then the current numbers replace them in place (the current request is held back here until the
+    dated chart has been checked)."""
+    from openrem.dose.models import Study
+
+    page, chart = viewer_page, "study_description_dlp"
+    page.goto("/ct/", timeout=60_000, wait_until="domcontentloaded")
+    _wait(page)  # computed and stored for the current data
+    before = _table(page, chart, "mean")
+    Study.objects.filter(pk=studies["ct"][0]).update(study_description="Changed after the charts")
+    held: list[Any] = []
+
+    def hold_current_request(route: Any) -> None:
+        if "stale=1" in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(f"**/api/charts/ct/{chart}/*", hold_current_request)
+    page.goto("/ct/", timeout=60_000, wait_until="domcontentloaded")
+    dated = page.locator(f'.chart-card[data-chart="{chart}"][data-current="false"] .chart-stale').first
+    dated.wait_for(timeout=60_000)
+    assert "changed since" in (dated.text_content() or "")
+    assert _table(page, chart, "mean") == before
+    shot(page, "ct-charts-dated")
+    for _ in range(600):  # the current request of this chart follows the others' in turn
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page did not ask for the current numbers"
+    held[0].continue_()
+    _wait(page)
+    assert page.locator(f'.chart-card[data-chart="{chart}"][data-current="false"]').count() == 0
+    after = _table(page, chart, "mean")
+    assert "Changed after the charts" in [row[0] for row in after]
+    data = _api(page, f"/api/charts/ct/{chart}/")
+    assert data["current"] is True
+    assert [row[0] for row in after] == [r["category"] for r in data["rows"]]
+    page.unroute(f"**/api/charts/ct/{chart}/*")

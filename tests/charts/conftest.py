@@ -20,19 +20,21 @@ def superuser(db: Any) -> Any:
 
 @pytest.fixture
 def compute(superuser: Any) -> Any:
-    """``compute(slug, chart_id, options=None, **filters)``: the chart data over the filtered list."""
+    """``compute(slug, chart_id, options=None, *, allow_stale=False, **filters)``: the chart data over
+    the filtered list."""
     from openrem.charts.compute import chart_data
     from openrem.charts.options import ChartOptions
     from openrem.modalities.registry import MODALITIES
     from openrem.web.filtering import filtered_studies
 
-    def run(slug: str, chart_id: str, options: Any = None, **filters: Any) -> dict[str, Any]:
+    def run(slug: str, chart_id: str, options: Any = None, *, allow_stale: bool = False,
+            **filters: Any) -> dict[str, Any]:
         modality = MODALITIES[slug]
         chart = modality.chart(chart_id)
         assert chart is not None, chart_id
         studies, form = filtered_studies(modality, superuser, filters)
         assert form.is_valid(), form.errors
-        return chart_data(modality, chart, studies, options or ChartOptions())
+        return chart_data(modality, chart, studies, options or ChartOptions(), allow_stale=allow_stale)
 
     return run
 

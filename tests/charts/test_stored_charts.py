@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -175,16 +176,114 @@ def test_nothing_is_stored_inside_a_transaction(ct_data: Study, compute: Any) ->
     assert not StoredChart.objects.exists()
 
 
-def test_a_result_is_not_stored_when_the_data_changed_meanwhile(ct_data: Study) -> None:
-    def compute_while_an_import_commits() -> dict[str, Any]:
-        ct_events(ct_data, ("Late", SPIRAL, 5.0, 5.0))  # autocommit: committed now
-        return {"rows": []}
+def _import_on_another_connection(target: Study, *events: Any) -> None:
+    """Import ``events`` of ``target`` in another thread (its own connection), committed on return."""
+    def run() -> None:
+        try:
+            ct_events(target, *events)
+        finally:
+            connection.close()
 
-    scopes = [versioning.GLOBAL, "dose_ctevent"]
-    assert results.stored_or_computed(["test"], compute_while_an_import_commits, "default", scopes) == {"rows": []}
-    assert not StoredChart.objects.exists()
-    assert results.stored_or_computed(["test"], lambda: {"rows": []}, "default", scopes) == {"rows": []}
-    assert StoredChart.objects.count() == 1  # stored when nothing it reads changed meanwhile
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+
+
+def _dlp_request(superuser: Any) -> Any:
+    from openrem.charts.compute import chart_request
+    from openrem.charts.options import ChartOptions
+    from openrem.web.filtering import filtered_studies
+
+    modality = MODALITIES["ct"]
+    chart = modality.chart("acquisition_protocol_dlp")
+    assert chart is not None
+    return chart_request(modality, chart, filtered_studies(modality, superuser, {})[0], ChartOptions())
+
+
+def test_an_import_committing_during_the_aggregation(ct_data: Study, superuser: Any, compute: Any) -> None:
+    request = _dlp_request(superuser)
+
+    def compute_while_an_import_commits() -> dict[str, Any]:
+        _import_on_another_connection(ct_data, ("Late", SPIRAL, 5.0, 5.0))
+        return dict(request.compute())
+
+    answer = results.stored_or_computed(request.parts, compute_while_an_import_commits, request.using,
+                                        request.scopes)
+    assert answer.current is False  # the data changed after the numbers were read
+    shown = {r["category"] for r in answer.data["rows"]}
+    if connection.vendor == "postgresql":
+        # one snapshot: the numbers are those of the data before the import, and stored as such
+        assert shown == {"Head routine", "Chest"}
+        assert StoredChart.objects.count() == 1
+        assert StoredChart.objects.get().computed_at == answer.computed_at
+    else:  # the versions read before and after differ: nothing is stored
+        assert "Late" in shown
+        assert not StoredChart.objects.exists()
+    fresh = compute("ct", "acquisition_protocol_dlp")  # asked for current numbers: computed again
+    assert fresh["current"] is True and "Late" in fresh["categories"]
+    assert StoredChart.objects.count() == 1
+
+
+def test_stored_numbers_of_older_data_only_when_asked(ct_data: Study, compute: Any) -> None:
+    first = compute("ct", "acquisition_protocol_dlp")
+    assert first["current"] is True
+    ct_events(ct_data, ("Head routine", SPIRAL, 20.0, 10.0))
+    stale = compute("ct", "acquisition_protocol_dlp", allow_stale=True)
+    assert stale["current"] is False and stale["computed_at"] == first["computed_at"]
+    assert stale["rows"] == first["rows"]
+    fresh = compute("ct", "acquisition_protocol_dlp")
+    assert fresh["current"] is True and fresh["computed_at"] > first["computed_at"]
+    assert {k: r["mean"] for k, r in by_category(fresh).items()} == {"Head routine": 40.0, "Chest": 300.0}
+    again = compute("ct", "acquisition_protocol_dlp", allow_stale=True)  # current ones exist: those
+    assert again == fresh
+
+
+def test_numbers_of_older_data_never_replace_newer_ones(ct_data: Study, compute: Any) -> None:
+    compute("ct", "acquisition_protocol_dlp")
+    row = StoredChart.objects.get()
+    older = versioning.DataVersion("0" * 64, row.data_seq - 1)
+    results._store(row.key, older, row.computed_at, '{"rows": []}', 1, "default")
+    assert StoredChart.objects.get().payload == row.payload
+    newer = versioning.DataVersion("1" * 64, row.data_seq + 1)
+    results._store(row.key, newer, row.computed_at, '{"rows": []}', 1, "default")
+    assert StoredChart.objects.get().payload == '{"rows": []}'
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: advisory lock")
+def test_one_computation_per_request_at_a_time(ct_data: Study, superuser: Any) -> None:
+    """A second identical request while the first computes waits for it and is served its numbers."""
+    request = _dlp_request(superuser)
+    started, release, calls, answers = threading.Event(), threading.Event(), [], []
+
+    def slow() -> dict[str, Any]:
+        calls.append(1)
+        started.set()
+        release.wait()
+        return dict(request.compute())
+
+    def ask() -> None:
+        try:
+            answers.append(results.stored_or_computed(request.parts, slow, request.using, request.scopes))
+        finally:
+            connection.close()
+
+    first, second = threading.Thread(target=ask), threading.Thread(target=ask)
+    first.start()
+    started.wait()
+    second.start()
+    with connection.cursor() as cursor:  # the second one waits for the lock of the first
+        for _ in range(500):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.02)
+        else:
+            raise AssertionError("the second request did not wait")
+    release.set()
+    first.join()
+    second.join()
+    assert len(calls) == 1 and len(answers) == 2
+    assert answers[0].data == answers[1].data and all(a.current for a in answers)
 
 
 def test_migrate_drops_stored_results(ct_data: Study, compute: Any) -> None:

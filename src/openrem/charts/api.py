@@ -3,7 +3,8 @@
 
 Same session authentication and permission checks as the study list API (401 / 403 / 405); the
 filters are those of the study list (invalid values give 400 with the field errors); the chart
-options are the user's stored ones (:mod:`openrem.charts.options`).
+options are the user's stored ones (:mod:`openrem.charts.options`). ``stale=1`` lets stored numbers of
+older data answer at once (``current: false``; :mod:`openrem.charts.results`).
 """
 
 from __future__ import annotations
@@ -40,4 +41,5 @@ def chart_detail(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse
     studies, form = filtered_studies(modality, request.user, request.GET)
     if not form.is_valid():
         return error(400, "invalid parameters", fields=form.errors.get_json_data())
-    return JsonResponse(chart_data(modality, chart, studies, load_options(request.user)))
+    return JsonResponse(chart_data(modality, chart, studies, load_options(request.user),
+                                   allow_stale=request.GET.get("stale") == "1"))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, DateField, IntegerField, QuerySet, Value, When
@@ -199,17 +201,38 @@ def chart_scopes(modality: Modality, base: QuerySet[Any]) -> list[str]:
     return versioning.scopes_for(str(base.query.sql_with_params()[0]), modality.modality_types)
 
 
-def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions) -> dict[str, Any]:
-    """The JSON data of ``chart`` over the filtered ``studies`` (numbers stored per data version,
-    :mod:`openrem.charts.results`)."""
+@dataclass(frozen=True)
+class ChartRequest:
+    """One chart over some studies with some options: what decides its numbers, what its rows read
+    and how to compute them."""
+
+    parts: list[Any]
+    scopes: list[str]
+    compute: Callable[[], dict[str, Any]]
+    using: str
+    pooled: bool
+
+
+def chart_request(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions) -> ChartRequest:
     base = rows(modality, chart, studies, options)
     pooled = series(modality, chart, options) is None
-    own = options.for_modality(modality)
+    period = options.for_modality(modality).time_period
     row_query = base.query.sql_with_params()
-    data = results.stored_or_computed(
-        _result_parts(modality, chart, row_query, options, own.time_period, pooled),
-        lambda: _aggregate(chart, base, options, own.time_period, pooled), using=base.db,
-        scopes=versioning.scopes_for(row_query[0], modality.modality_types))
+    return ChartRequest(_result_parts(modality, chart, row_query, options, period, pooled),
+                        versioning.scopes_for(row_query[0], modality.modality_types),
+                        lambda: _aggregate(chart, base, options, period, pooled), base.db, pooled)
+
+
+def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions, *,
+               allow_stale: bool = False) -> dict[str, Any]:
+    """The JSON data of ``chart`` over the filtered ``studies`` (numbers stored per data version,
+    :mod:`openrem.charts.results`; ``allow_stale``: stored numbers of older data may answer, see
+    ``current``)."""
+    request = chart_request(modality, chart, studies, options)
+    answer = results.stored_or_computed(request.parts, request.compute, using=request.using, scopes=request.scopes,
+                                        allow_stale=allow_stale)
+    data = answer.data
+    own = options.for_modality(modality)
     if "rows" in data and chart.kind != ChartKind.WORKLOAD:
         data["categories"] = _order(data["rows"], options, own.sort_by, "mean")
         rank = {name: i for i, name in enumerate(data["categories"])}
@@ -218,6 +241,7 @@ def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], optio
         data["categories"] = sorted({p["category"] for p in data["points"]}, key=str.casefold)
     if chart.kind in (ChartKind.AVERAGE, ChartKind.OVER_TIME) and chart.measure and chart.measure.drl_quantity:
         data["drl"] = _drl(modality, chart, data.get("categories", []), options)
-    series_kind = None if pooled else ("physician" if modality.slug == "rf" and options.split_by_physician
-                                       else "system")
-    return {**describe(modality, chart), "series": series_kind, **data}
+    series_kind = None if request.pooled else ("physician" if modality.slug == "rf" and options.split_by_physician
+                                               else "system")
+    return {**describe(modality, chart), "series": series_kind, **data,
+            "computed_at": answer.computed_at.isoformat(), "current": answer.current}

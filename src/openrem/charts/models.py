@@ -38,6 +38,10 @@ class StoredChart(models.Model):
     key = models.CharField(max_length=64, unique=True)
     data_version = models.CharField(max_length=64)
     payload = models.TextField()
+    # the moment of the data the numbers were read from, and the sum of the scope versions then
+    # (versions only grow: a higher sum is newer data; see ``results``)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    data_seq = models.BigIntegerField(default=0)
     compute_ms = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -8,6 +8,10 @@ from openrem.modalities.registry import MODALITIES
 
 NUM = {"type": ["number", "null"]}
 TEXT = {"type": ["string", "null"]}
+STALE = {"name": "stale", "in": "query", "required": False, "schema": {"type": "string", "enum": ["1"]},
+         "description": "1: when the data changed since the stored numbers of this request were computed, answer "
+                        "at once with those (current: false) instead of computing; ask again without it for the "
+                        "current numbers"}
 
 
 def chart_schemas() -> dict[str, Any]:
@@ -38,6 +42,10 @@ def chart_schemas() -> dict[str, Any]:
         "points": {"type": "array", "items": {"type": "object"}, "description": "scatter: category, system, x, y"},
         "total": {"type": "integer"}, "shown": {"type": "integer"}, "sampled": {"type": "boolean"},
         "period": {"type": "string"},
+        "computed_at": {"type": "string", "format": "date-time", "description": "when the data of these numbers "
+                        "was read"},
+        "current": {"type": "boolean", "description": "true: the data has not changed since computed_at; false "
+                    "only when asked with stale=1"},
         "drl": {"type": ["object", "null"], "description": "average and over-time charts of a measure with a "
                 "diagnostic reference level: set (id, name, version, label, source, valid_from), quantity, unit "
                 "(the chart's stored unit) and values (category, exam, value); null when no DRL set applies"}}}]}
@@ -63,6 +71,6 @@ def chart_paths(responses: Any, filter_parameter: Any) -> dict[str, Any]:
             "operationId": "get_chart", "tags": ["charts"],
             "summary": "One chart's data over the studies of the list with the same filters (stored units; the "
                        "user's chart options)",
-            "parameters": [modality, chart_id, *(filter_parameter(f) for f in filters.values())],
+            "parameters": [modality, chart_id, STALE, *(filter_parameter(f) for f in filters.values())],
             "responses": responses({"$ref": "#/components/schemas/ChartData"}, ("400", "401", "403", "404", "405"))}},
     }

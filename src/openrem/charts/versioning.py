@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -225,14 +226,28 @@ def versions(using: str = "default", scopes: Sequence[str] | None = None) -> dic
     return dict(rows.values_list("scope", "version"))
 
 
-def fingerprint(scopes: Sequence[str], using: str = "default") -> str | None:
-    """One text for the versions of ``scopes`` read in one statement (a scope never changed counts
-    as 0); ``None`` when the triggers are not installed (then nothing is stored or reused)."""
+@dataclass(frozen=True)
+class DataVersion:
+    """The versions of some scopes as one statement read them."""
+
+    fingerprint: str  # one text for all of them
+    seq: int  # their sum: it grows with every change of any of them (versions only grow)
+
+
+def read(scopes: Sequence[str], using: str = "default") -> DataVersion | None:
+    """The versions of ``scopes`` read in one statement (a scope never changed counts as 0);
+    ``None`` when the triggers are not installed (then nothing is stored or reused)."""
     found = versions(using, scopes)
     if GLOBAL not in found:
         return None
     text = ";".join(f"{scope}={found.get(scope, 0)}" for scope in sorted(scopes))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return DataVersion(hashlib.sha256(text.encode()).hexdigest(), sum(found.values()))
+
+
+def fingerprint(scopes: Sequence[str], using: str = "default") -> str | None:
+    """The fingerprint of :func:`read`, or ``None``."""
+    version = read(scopes, using)
+    return version.fingerprint if version is not None else None
 
 
 def last_change(scopes: Sequence[str], using: str = "default") -> datetime | None:

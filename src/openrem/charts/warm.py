@@ -4,10 +4,17 @@ A stored chart result (:mod:`openrem.charts.results`) serves every request after
 following a change of what the chart reads; that first one computes, which takes seconds over a
 million studies. The worker computes ahead the charts a user sees first when opening a modality
 page (no list filter; the default chart options and every distinct set of options saved by a user
-active in the last 30 days), so that this first view is served from the store too. A chart is
-computed once nothing it reads has changed for ``CHART_PRECOMPUTE_QUIET_S`` seconds (no import,
-deletion or edit; an import of radiographs does not hold back the CT charts): a result computed
-while its data changes could not be stored.
+active in the last 30 days), so that this first view is served from the store too.
+
+When a chart whose stored numbers are not current is computed again, with ``CHART_PRECOMPUTE_QUIET_S``
+seconds (``quiet``) as the pace:
+
+* **PostgreSQL**: once its stored numbers are older than ``quiet`` (or there are none). A chart is
+  computed in one snapshot of the database, so its numbers can be stored while imports go on; under
+  a steady stream of imports each chart is computed at most once per ``quiet``.
+* **SQLite**: once nothing it reads has changed for ``quiet`` (no import, deletion or edit; an
+  import of radiographs does not hold back the CT charts): a result computed while its data changes
+  could not be stored.
 
 Settings (``docs/tasks.md``): ``CHART_PRECOMPUTE`` (default on), ``CHART_PRECOMPUTE_QUIET_S``
 (default 120).
@@ -23,13 +30,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from openrem.charts import versioning
-from openrem.charts.compute import chart_data, chart_scopes
+from openrem.charts import results, versioning
+from openrem.charts.compute import chart_data, chart_request
 from openrem.charts.options import ChartOptions, from_json
-from openrem.charts.query import rows
 from openrem.dose.models import Study
 from openrem.modalities.base import Modality
 from openrem.modalities.chartdefs import Chart
@@ -47,7 +54,7 @@ class WarmReport:
     """What one precomputation did."""
 
     charts: int = 0  # computed, or found stored
-    waiting: int = 0  # not computed: what they read changed within the quiet period
+    waiting: int = 0  # not computed: changed within the quiet period (SQLite) or stored within it (PostgreSQL)
     seconds: float = 0.0
     skipped: str = ""  # why nothing was computed
     modalities: list[str] = field(default_factory=list)
@@ -69,8 +76,8 @@ def option_sets() -> list[ChartOptions]:
 
 
 def precompute(using: str = "default", *, quiet_s: float | None = None) -> WarmReport:
-    """Compute the first-view charts of every modality with studies whose data did not change
-    within ``quiet_s`` seconds (default: the setting)."""
+    """Compute the first-view charts of every modality with studies that are due (see the module;
+    ``quiet_s`` defaults to the setting)."""
     quiet = float(getattr(settings, "CHART_PRECOMPUTE_QUIET_S", DEFAULT_QUIET_S)) if quiet_s is None else quiet_s
     report = WarmReport()
     if versioning.fingerprint([versioning.GLOBAL], using) is None:
@@ -86,7 +93,7 @@ def precompute(using: str = "default", *, quiet_s: float | None = None) -> WarmR
         for options in sets:
             for chart_id in options.for_modality(modality).charts:
                 chart = modality.chart(chart_id)
-                if chart is not None and _settled(modality, chart, studies, options, settled, using):
+                if chart is not None and _due(modality, chart, studies, options, settled):
                     chart_data(modality, chart, studies, options)
                     report.charts += 1
                     if modality.slug not in report.modalities:
@@ -97,8 +104,12 @@ def precompute(using: str = "default", *, quiet_s: float | None = None) -> WarmR
     return report
 
 
-def _settled(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions,
-             settled: datetime, using: str) -> bool:
-    """Whether nothing ``chart`` reads changed after ``settled``."""
-    changed = versioning.last_change(chart_scopes(modality, rows(modality, chart, studies, options)), using)
+def _due(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions,
+         settled: datetime) -> bool:
+    """Whether ``chart`` is computed now (a current stored one is then found in milliseconds)."""
+    request = chart_request(modality, chart, studies, options)
+    if connections[request.using].vendor == "postgresql":
+        found = results.stored(request.parts, request.using)
+        return found is None or found.computed_at <= settled
+    changed = versioning.last_change(request.scopes, request.using)
     return changed is None or changed <= settled

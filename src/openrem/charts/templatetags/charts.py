@@ -30,6 +30,9 @@ def _texts() -> dict[str, str]:
         "whisker_low": _("Lower whisker"), "whisker_high": _("Upper whisker"), "n_outliers": _("Number of outliers"),
         "min": _("Minimum"), "max": _("Maximum"), "studies": _("Studies"), "value": _("Value"),
         "drl": _("DRL"),
+        "stale": _("Numbers of the data of %(time)s: studies have changed since. Updating…"),
+        "changed": _("Numbers of the data of %(time)s: studies have changed since."),
+        "stale_failed": _("Numbers of the data of %(time)s: studies have changed since. Updating failed"),
     }
 
 

@@ -320,7 +320,7 @@
   function isEmpty(chart, data) { return chart.kind === "scatter" ? !data.points.length : !data.rows.length; }
 
   /* ------------------------------------------------------------------ cards */
-  function card(chart, variant, title) {
+  function card(parent, chart, variant, title) {
     var col = el("div", {"class": "col-12 col-xl-6 mb-3"});
     var box = el("div", {"class": "card chart-card", "data-chart": chart.id, "data-variant": variant});
     var head = el("div", {"class": "card-header d-flex flex-wrap align-items-center gap-1"});
@@ -329,7 +329,7 @@
     var status = el("div", {"class": "chart-status text-muted small p-2"}, T.loading);
     var plot = el("div", {"class": "chart-plot"});
     body.appendChild(status); body.appendChild(plot);
-    box.appendChild(head); box.appendChild(body); col.appendChild(box); grid.appendChild(col);
+    box.appendChild(head); box.appendChild(body); col.appendChild(box); parent.appendChild(col);
     return {col: col, box: box, head: head, body: body, status: status, plot: plot};
   }
   function button(parent, cls, text, onClick) {
@@ -392,31 +392,80 @@
     grid.querySelectorAll(".chart-plot").forEach(function (p) { if (p.data) { Plotly.Plots.resize(p); } });
   });
 
-  function load(chart) {
-    var first = card(chart, "loading", chart.title);
-    return fetch(cfg.api + chart.id + "/" + window.location.search, {credentials: "same-origin", headers: {Accept: "application/json"}})
-      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+  /* A chart's cards live in one holder (display: contents) that keeps its place in the grid when
+   * the chart is drawn again. The first request may be answered with stored numbers of older data
+   * (stale=1: at once instead of seconds over a large database); such a chart is shown with the
+   * time of its data and replaced as soon as the current numbers arrive. */
+  function chartUrl(chart, stale) {
+    var q = window.location.search;
+    if (stale) { q += (q ? "&" : "?") + "stale=1"; }
+    return cfg.api + chart.id + "/" + q;
+  }
+  function fetchData(chart, stale) {
+    return fetch(chartUrl(chart, stale), {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); });
+  }
+  function render(holder, chart, data) {
+    holder.textContent = "";
+    var first = card(holder, chart, "loading", chart.title);
+    if (isEmpty(chart, data)) {
+      first.box.setAttribute("data-variant", "empty");
+      first.status.textContent = T.empty;
+      first.status.classList.add("chart-empty");
+      return [first];
+    }
+    return figures(chart, data).map(function (fig, i) {
+      var c = i === 0 ? first : card(holder, chart, fig.variant, fig.title);
+      c.box.setAttribute("data-variant", fig.variant);
+      draw(chart, fig, c);
+      return c;
+    });
+  }
+  function staleNote(cards, data, text) {
+    var when = new Date(data.computed_at).toLocaleString();
+    cards.forEach(function (c) {
+      c.box.setAttribute("data-current", "false");
+      var old = c.body.querySelector(".chart-stale");
+      if (old) { old.remove(); }
+      c.body.insertBefore(el("div", {"class": "chart-stale small text-warning-emphasis px-2", "role": "status"},
+        text.replace("%(time)s", when)), c.body.firstChild);
+    });
+  }
+  function refresh(holder, chart, staleData, cards) {
+    return fetchData(chart, false)
+      .then(function (data) {  // changed again while computed: shown dated, without a further request
+        var fresh = render(holder, chart, data);
+        if (data.current === false) { staleNote(fresh, data, T.changed); }
+      })
+      .catch(function (err) { staleNote(cards, staleData, T.stale_failed + " (" + err.message + ")"); });
+  }
+  function load(chart, refreshes) {
+    var holder = el("div", {"class": "chart-holder", "data-chart-holder": chart.id, "style": "display: contents"});
+    grid.appendChild(holder);
+    card(holder, chart, "loading", chart.title);
+    return fetchData(chart, true)
       .then(function (data) {
-        if (isEmpty(chart, data)) {
-          first.box.setAttribute("data-variant", "empty");
-          first.status.textContent = T.empty;
-          first.status.classList.add("chart-empty");
-          return;
+        var cards = render(holder, chart, data);
+        if (data.current === false) {
+          staleNote(cards, data, T.stale);
+          refreshes.push(function () { return refresh(holder, chart, data, cards); });
         }
-        figures(chart, data).forEach(function (fig, i) {
-          var c = i === 0 ? first : card(chart, fig.variant, fig.title);
-          c.box.setAttribute("data-variant", fig.variant);
-          draw(chart, fig, c);
-        });
       })
       .catch(function (err) {
-        first.status.textContent = T.error + " (" + err.message + ")";
-        first.status.classList.add("text-danger", "chart-error");
+        holder.textContent = "";
+        var c = card(holder, chart, "loading", chart.title);
+        c.status.textContent = T.error + " (" + err.message + ")";
+        c.status.classList.add("text-danger", "chart-error");
       });
   }
   function start() {
-    var chain = Promise.resolve();
-    cfg.charts.forEach(function (chart) { chain = chain.then(function () { return load(chart); }); });
+    var chain = Promise.resolve(), refreshes = [];
+    cfg.charts.forEach(function (chart) { chain = chain.then(function () { return load(chart, refreshes); }); });
+    chain = chain.then(function () {  // every chart is shown; those of older data are computed again in turn
+      var again = Promise.resolve();
+      refreshes.forEach(function (run) { again = again.then(run); });
+      return again;
+    });
     chain.then(function () { grid.setAttribute("data-loaded", "true"); });
   }
   function withPlotly() {  // Plotly (4.8 MB) is fetched after the page and its table have loaded
