@@ -198,9 +198,11 @@ logging.captureWarnings(True)  # Python warnings (pydicom's reading warnings) ->
 HUEY = huey_settings(os.environ, DATA_DIR)
 # An active task whose worker's heartbeat is older than this counts as dead (docs/tasks.md).
 TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS") or 120)
-# Charts (docs/charts.md): the worker computes the first-view charts once the data has been quiet this long.
+# Charts (docs/charts.md, docs/tasks.md): the worker computes the first-view charts ahead, at this pace,
+# this many at a time.
 CHART_PRECOMPUTE = env_bool("CHART_PRECOMPUTE", True)
 CHART_PRECOMPUTE_QUIET_S = float(os.environ.get("CHART_PRECOMPUTE_QUIET_S") or 120)
+CHART_PRECOMPUTE_PARALLEL = int(os.environ.get("CHART_PRECOMPUTE_PARALLEL") or 2)
 
 # HTTP import (POST /import/orthanc/, docs/orthanc.md): the inbox posted objects are written to, the
 # folders a {"path": ...} post may name (none by default) and the largest accepted object.

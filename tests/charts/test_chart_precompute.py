@@ -5,6 +5,7 @@ period), and the user's first request is served from the store."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -166,3 +167,25 @@ def test_one_precomputation_at_a_time(ct_data: None, settings: Any) -> None:
         assert not StoredChart.objects.exists()
     precompute_charts.call_local()
     assert StoredChart.objects.count() == len(_default_ct_charts())
+
+
+def test_charts_computed_side_by_side_are_those_computed_in_turn(ct_data: None, settings: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.CHART_PRECOMPUTE_PARALLEL = 1
+    warm.precompute(quiet_s=0)
+    in_turn = dict(StoredChart.objects.values_list("key", "payload"))
+    assert len(in_turn) == len(_default_ct_charts())
+    StoredChart.objects.all().delete()
+    threads: set[str] = set()
+    original = warm.chart_data
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(warm, "chart_data", recorded)
+    settings.CHART_PRECOMPUTE_PARALLEL = 2
+    report = warm.precompute(quiet_s=0)
+    assert report.charts == len(in_turn)
+    assert dict(StoredChart.objects.values_list("key", "payload")) == in_turn
+    assert threads and all(name.startswith("chart-precompute") for name in threads)

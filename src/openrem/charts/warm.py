@@ -17,7 +17,7 @@ seconds (``quiet``) as the pace:
   could not be stored.
 
 Settings (``docs/tasks.md``): ``CHART_PRECOMPUTE`` (default on), ``CHART_PRECOMPUTE_QUIET_S``
-(default 120).
+(default 120), ``CHART_PRECOMPUTE_PARALLEL`` (charts computed at a time, default 2).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -46,6 +47,7 @@ from openrem.web.filtering import filtered_studies
 log = logging.getLogger("openrem.charts")
 
 DEFAULT_QUIET_S = 120
+DEFAULT_PARALLEL = 2
 ACTIVE_USER_DAYS = 30  # saved options of users not seen for longer are not computed ahead
 
 
@@ -85,23 +87,44 @@ def precompute(using: str = "default", *, quiet_s: float | None = None) -> WarmR
         return report
     start = time.perf_counter()
     settled = timezone.now() - timedelta(seconds=quiet)
-    sets = option_sets()
+    due = []
     for modality in MODALITIES.values():
         studies = filtered_studies(modality, AnonymousUser(), {})[0].using(using)
         if not studies.exists():
             continue
-        for options in sets:
+        for options in option_sets():
             for chart_id in options.for_modality(modality).charts:
                 chart = modality.chart(chart_id)
                 if chart is not None and _due(modality, chart, studies, options, settled):
-                    chart_data(modality, chart, studies, options)
-                    report.charts += 1
+                    due.append((modality, chart, studies, options))
                     if modality.slug not in report.modalities:
                         report.modalities.append(modality.slug)
                 elif chart is not None:
                     report.waiting += 1
+    report.charts = _compute(due, using)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _compute(due: list[tuple[Modality, Chart, QuerySet[Study], ChartOptions]], using: str) -> int:
+    """Compute ``due``, ``CHART_PRECOMPUTE_PARALLEL`` charts at a time (each on a connection of its
+    own: an aggregation over a large database keeps one database core busy)."""
+    width = max(1, int(getattr(settings, "CHART_PRECOMPUTE_PARALLEL", DEFAULT_PARALLEL)))
+    if width == 1 or len(due) < 2:
+        for item in due:
+            chart_data(*item)
+        return len(due)
+
+    def one(item: tuple[Modality, Chart, QuerySet[Study], ChartOptions]) -> None:
+        try:
+            chart_data(*item)
+        finally:
+            connections[using].close()
+
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="chart-precompute") as pool:
+        for future in [pool.submit(one, item) for item in due]:
+            future.result()  # the first failure is raised (after the others ran)
+    return len(due)
 
 
 def _due(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions,

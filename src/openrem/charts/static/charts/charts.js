@@ -1,6 +1,6 @@
 /* Charts of a study list page (OpenREM). Reads #chart-config (chart list, user options, translated
  * texts), fetches each chart's data from the chart API with the list's own filters (the page's query
- * string) one after the other once the page has loaded, and draws it with the bundled Plotly.js.
+ * string), two at a time once the page has loaded, and draws it with the bundled Plotly.js.
  * Every figure has: PNG download (1920x1080, descriptive file name), full screen, a data table and a
  * CSV of exactly the plotted numbers, and a message when there is no data. */
 (function () {
@@ -12,6 +12,7 @@
   var cfg = JSON.parse(cfgNode.textContent);
   var T = cfg.texts, opt = cfg.options;
   var WEEKDAYS = T.weekdays.split("|");
+  var PARALLEL = 2;  // chart requests at a time
 
   /* ------------------------------------------------------------------ colour maps and themes */
   var MAPS = {
@@ -439,10 +440,7 @@
       })
       .catch(function (err) { staleNote(cards, staleData, T.stale_failed + " (" + err.message + ")"); });
   }
-  function load(chart, refreshes) {
-    var holder = el("div", {"class": "chart-holder", "data-chart-holder": chart.id, "style": "display: contents"});
-    grid.appendChild(holder);
-    card(holder, chart, "loading", chart.title);
+  function load(chart, holder, refreshes) {
     return fetchData(chart, true)
       .then(function (data) {
         var cards = render(holder, chart, data);
@@ -458,15 +456,29 @@
         c.status.classList.add("text-danger", "chart-error");
       });
   }
+  /* Runs the functions of ``tasks`` (each returning a promise that does not fail) ``width`` at a
+   * time, in order: a computation over a large database keeps one database core busy, so two run
+   * side by side. */
+  function inTurn(tasks, width) {
+    var next = 0, lanes = [];
+    function lane() {
+      if (next >= tasks.length) { return Promise.resolve(); }
+      return tasks[next++]().then(lane);
+    }
+    for (var i = 0; i < Math.min(width, tasks.length); i++) { lanes.push(lane()); }
+    return Promise.all(lanes);
+  }
   function start() {
-    var chain = Promise.resolve(), refreshes = [];
-    cfg.charts.forEach(function (chart) { chain = chain.then(function () { return load(chart, refreshes); }); });
-    chain = chain.then(function () {  // every chart is shown; those of older data are computed again in turn
-      var again = Promise.resolve();
-      refreshes.forEach(function (run) { again = again.then(run); });
-      return again;
+    var refreshes = [];
+    var loads = cfg.charts.map(function (chart) {  // every chart keeps its place, loading or not
+      var holder = el("div", {"class": "chart-holder", "data-chart-holder": chart.id, "style": "display: contents"});
+      grid.appendChild(holder);
+      card(holder, chart, "loading", chart.title);
+      return function () { return load(chart, holder, refreshes); };
     });
-    chain.then(function () { grid.setAttribute("data-loaded", "true"); });
+    inTurn(loads, PARALLEL)  // every chart is shown; those of older data are then computed again
+      .then(function () { return inTurn(refreshes, PARALLEL); })
+      .then(function () { grid.setAttribute("data-loaded", "true"); });
   }
   function withPlotly() {  // Plotly (4.8 MB) is fetched after the page and its table have loaded
     if (typeof Plotly !== "undefined" || !cfg.charts.length) { start(); return; }
