@@ -83,6 +83,8 @@ def test_chart_api_errors(viewer: Client) -> None:
 def test_openapi_lists_the_chart_endpoints(viewer: Client) -> None:
     paths = viewer.get("/api/openapi.json").json()["paths"]
     assert "/api/charts/{slug}/" in paths and "/api/charts/{slug}/{chart_id}/" in paths
+    parameters = {p["name"] for p in paths["/api/charts/{slug}/{chart_id}/"]["get"]["parameters"]}
+    assert {"stale", "date_from", "study_description"} <= parameters
 
 
 def test_stored_options_are_validated() -> None:

@@ -238,6 +238,27 @@ def test_stored_numbers_of_older_data_only_when_asked(ct_data: Study, compute: A
     assert again == fresh
 
 
+def test_the_api_answers_older_numbers_only_with_stale(ct_data: Study) -> None:
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create(username="stale-viewer")
+    user.groups.add(Group.objects.get_or_create(name="viewgroup")[0])
+    client = Client()
+    client.force_login(user)
+    url = "/api/charts/ct/acquisition_protocol_dlp/"
+    first = client.get(url).json()
+    assert first["current"] is True and dt.datetime.fromisoformat(first["computed_at"])
+    ct_events(ct_data, ("Head routine", SPIRAL, 20.0, 10.0))
+    stale = client.get(url + "?stale=1").json()
+    assert stale["current"] is False and stale["rows"] == first["rows"]
+    assert stale["computed_at"] == first["computed_at"]
+    fresh = client.get(url).json()
+    assert fresh["current"] is True and fresh["rows"] != first["rows"]
+    assert client.get(url + "?stale=1").json() == fresh
+    assert Client().get(url + "?stale=1").status_code == 401
+
+
 def test_numbers_of_older_data_never_replace_newer_ones(ct_data: Study, compute: Any) -> None:
     compute("ct", "acquisition_protocol_dlp")
     row = StoredChart.objects.get()
