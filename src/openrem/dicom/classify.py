@@ -2,7 +2,10 @@
 
 PS3.4 Annex B lists the storage SOP classes; PS3.16 gives the root templates: TID 10011 (CT),
 TID 10001 (projection X-ray) and TID 10021 (radiopharmaceutical). A few vendors send no template
-identifier, so the document title and the first content item are used as fallbacks.
+identifier, so the document title and the first content item are used as fallbacks. The content
+decides, not the SOP class alone: a dose report's SR Document Content (PS3.3 C.17.3) stored under
+another SR class (Comprehensive 3D, Extensible), a private class or none is read as what it is;
+content that is no dose report stays "not a dose object".
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ XRAY_DOSE_SR = "1.2.840.10008.5.1.4.1.1.88.67"
 RADIOPHARMACEUTICAL_DOSE_SR = "1.2.840.10008.5.1.4.1.1.88.68"
 ENHANCED_SR = "1.2.840.10008.5.1.4.1.1.88.22"
 COMPREHENSIVE_SR = "1.2.840.10008.5.1.4.1.1.88.33"
+COMPREHENSIVE_3D_SR = "1.2.840.10008.5.1.4.1.1.88.34"
+EXTENSIBLE_SR = "1.2.840.10008.5.1.4.1.1.88.35"
 CR_IMAGE = "1.2.840.10008.5.1.4.1.1.1"
 DX_PRESENTATION = "1.2.840.10008.5.1.4.1.1.1.1"
 DX_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.1.1"
@@ -45,7 +50,8 @@ NM_IMAGE = "1.2.840.10008.5.1.4.1.1.20"
 PET_IMAGE = "1.2.840.10008.5.1.4.1.1.128"
 ENHANCED_PET_IMAGE = "1.2.840.10008.5.1.4.1.1.130"
 
-SR_CLASSES = frozenset({XRAY_DOSE_SR, RADIOPHARMACEUTICAL_DOSE_SR, ENHANCED_SR, COMPREHENSIVE_SR})
+SR_CLASSES = frozenset({XRAY_DOSE_SR, RADIOPHARMACEUTICAL_DOSE_SR, ENHANCED_SR, COMPREHENSIVE_SR,
+                        COMPREHENSIVE_3D_SR, EXTENSIBLE_SR})
 DX_CLASSES = frozenset({CR_IMAGE, DX_PRESENTATION, DX_PROCESSING})
 MG_CLASSES = frozenset({MG_PRESENTATION, MG_PROCESSING})
 NM_CLASSES = frozenset({NM_IMAGE, PET_IMAGE, ENHANCED_PET_IMAGE})
@@ -67,6 +73,10 @@ def classify(ds: Dataset, root: ContentItem | None) -> tuple[Kind, str]:
         return _classify_secondary_capture(ds, modality)
     if sop_class == CT_IMAGE:  # one image is not a dose object; `openrem cttoshiba` reads a study's images
         return Kind.NOT_DOSE, "CT image is not a dose object on its own (see `openrem cttoshiba`)"
+    if root is not None and root.children:  # SR content under another SOP class (PS3.3 C.17.3)
+        kind, why = _classify_sr(sop_class, root)
+        if kind is not Kind.NOT_DOSE:
+            return kind, f"{why}; SOP class {sop_class or 'missing'}"
     return Kind.NOT_DOSE, f"SOP class {sop_class or 'missing'} ({modality or 'no modality'}) is not a dose object"
 
 

@@ -146,7 +146,11 @@ def read_dataset(data: bytes) -> tuple[Dataset, ContentItem | None]:
     except RecursionError:
         raise RawParseError(TOO_DEEP) from None
     if "SOPClassUID" not in ds:
-        raise InvalidDicomError("no SOP Class UID: not a DICOM object")
+        # PS3.10 7.1: the file meta's Media Storage SOP Class UID names the same class
+        meta_class = getattr(ds, "file_meta", Dataset()).get("MediaStorageSOPClassUID")
+        if not meta_class:
+            raise InvalidDicomError("no SOP Class UID: not a DICOM object")
+        ds.SOPClassUID = str(meta_class)
     if root is not None and sr_depth(root) > MAX_SR_DEPTH:
         raise RawParseError(TOO_DEEP)
     return ds, root
