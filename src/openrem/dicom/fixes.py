@@ -36,6 +36,7 @@ _ANY = ("*",)
 _IMAGES = (Kind.DX_IMAGE,)
 _XRAY_IMAGES = (Kind.DX_IMAGE, Kind.MG_IMAGE)
 _PROJ = (Kind.PROJECTION_RDSR,)
+_DOSE_KINDS = tuple(k for k in Kind if k is not Kind.NOT_DOSE)
 
 FIXES: dict[str, VendorFix] = {f.name: f for f in (
     VendorFix("requested_procedure_from_study_description", "*", ("CXDI", "DRX-Revolution"), _IMAGES,
@@ -83,6 +84,12 @@ FIXES: dict[str, VendorFix] = {f.name: f for f in (
               "Effective Dose read from the private container (220001, 99SHS) of the administration."),
     VendorFix("siemens_varic_private_summary", "Siemens", ("Arcadis Varic",), (Kind.VARIC_ESR,),
               "Single-plane totals read from the private radiation summary rows (C-200, C-202, C-204)."),
+    VendorFix("utf8_text_undeclared_charset", "*", _ANY, _DOSE_KINDS,
+              "Text with other than ASCII bytes, all valid UTF-8, in an object declaring no Specific Character "
+              "Set read as UTF-8 (ISO_IR 192) instead of ISO 8859-1."),
+    VendorFix("latin1_text_in_utf8_object", "*", _ANY, _DOSE_KINDS,
+              "Text declared UTF-8 (ISO_IR 192) of which no value with other than ASCII bytes is valid UTF-8 read as "
+              "ISO 8859-1 instead of with replacement characters."),
     VendorFix("utf8_text_in_latin1_object", "Siemens", _ANY, (Kind.CT_RDSR,),
               "Acquisition Protocol text holding UTF-8 bytes in an ISO_IR 100 object decoded as UTF-8."),
 )}

@@ -16,7 +16,10 @@ from pathlib import Path
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from openrem.dicom import charsets, srtree  # noqa: F401  (charsets: registers ISO_IR 203, corrects ISO 2022 IR 58)
+from openrem.dicom import (  # charsets on import: registers ISO_IR 203, corrects ISO 2022 IR 58
+    charsets,
+    srtree,
+)
 from openrem.dicom.classify import Kind, classify
 from openrem.dicom.rawseq import RawParseError
 from openrem.dicom.records import DoseReport
@@ -187,6 +190,15 @@ def parse_bytes(data: bytes) -> ParseResult:
         return ParseResult(Status.ERROR, reason=f"unreadable element: {describe_exception(exc)}")
 
 
+def _record_charset_fix(ctx: ParseContext) -> None:
+    """The character set fix :func:`openrem.dicom.charsets.settle` applied while reading, if any."""
+    applied = getattr(ctx.ds, charsets.FIX_ATTRIBUTE, None)
+    if applied == charsets.UNDECLARED_UTF8:
+        ctx.fixed("utf8_text_undeclared_charset")
+    elif applied == charsets.LATIN1_IN_UTF8:
+        ctx.fixed("latin1_text_in_utf8_object")
+
+
 def _classify_and_parse(ds: Dataset, root: ContentItem | None) -> ParseResult:
     sop_uid = str(ds.get("SOPInstanceUID", "") or "").strip() or None
     study_uid = str(ds.get("StudyInstanceUID", "") or "").strip() or None
@@ -203,6 +215,7 @@ def _classify_and_parse(ds: Dataset, root: ContentItem | None) -> ParseResult:
         return ParseResult(Status.NOT_DOSE, kind, reason=f"{why}: no parser available",
                            sop_instance_uid=sop_uid, study_instance_uid=study_uid)
     ctx = ParseContext(ds=ds, root=root, kind=kind)
+    _record_charset_fix(ctx)
     try:
         report = func(ctx)
     except ParseFailure as exc:

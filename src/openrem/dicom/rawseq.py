@@ -15,6 +15,7 @@ The reader never returns a partial tree: it either decodes the whole Content Seq
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -22,6 +23,8 @@ from pydicom.charset import convert_encodings, decode_bytes
 from pydicom.dataset import Dataset
 from pydicom.filebase import DicomBytesIO
 from pydicom.filereader import read_dataset, read_partial
+
+from openrem.dicom import charsets
 
 if TYPE_CHECKING:
     from openrem.dicom.srtree import Code, ContentItem
@@ -218,6 +221,19 @@ class _Decoder:
         )
 
 
+def sr_text(items: list[RawItem]) -> Iterator[bytes]:
+    """The raw text values of raw content items and their codes (text, person names, code meanings)."""
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        for tag, value in item.items():
+            if isinstance(value, bytes):
+                if tag in (TEXT_VALUE, PERSON_NAME, MEANING):
+                    yield value
+            elif isinstance(value, list):
+                stack.extend(value)
+
+
 def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
     """Read a DICOM file's header with pydicom and its Content Sequence with the raw decoder.
 
@@ -237,9 +253,11 @@ def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
     implicit = bool(ds.is_implicit_VR) if ds.is_implicit_VR is not None else True
     little = ds.is_little_endian is not False
     if start > len(data) - 8:
+        charsets.settle(ds)
         return ds, None
     group, elem = _UNPACK_HH[little](data, start)
     if (group << 16 | elem) != CONTENT_SEQUENCE:
+        charsets.settle(ds)
         return ds, None
     if implicit:
         length, pos = _UNPACK_I[little](data, start + 4)[0], start + 8
@@ -253,5 +271,6 @@ def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
                         parent_encoding=ds._parent_encoding)
     for raw in rest.elements():  # raw (not yet decoded) elements after the Content Sequence
         ds[raw.tag] = raw
+    charsets.settle(ds, sr_text(items))
     decoder = _Decoder(convert_encodings(ds.get("SpecificCharacterSet") or "ISO_IR 6"))
     return ds, tuple(decoder.item(raw) for raw in items)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 
-from openrem.dicom import rawseq
+from openrem.dicom import charsets, rawseq
 from openrem.dicom.values import parse_ds, parse_ds_list
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ def read_file(data: bytes) -> tuple[Dataset, ContentItem | None]:
         if "ContentSequence" not in ds:
             full = dcmread(BytesIO(data), force=True, stop_before_pixels=True)
             if "ContentSequence" in full:
+                charsets.settle(full)
                 ds = full
         return ds, tree_from_dataset(ds)
     root_tpl = _first(ds, "ContentTemplateSequence")

@@ -83,6 +83,9 @@ VENDOR_FIXES: dict[str, Promise] = {
     "siemens_effective_dose_container": _("The Siemens effective dose was read from a non-standard container."),
     "siemens_varic_private_summary": _("The Siemens private dose summary was read."),
     "utf8_text_in_latin1_object": _("Text sent as UTF-8 in a report declaring Latin-1 was read as UTF-8."),
+    "utf8_text_undeclared_charset": _("Text sent as UTF-8 in an object declaring no character set was read as "
+                                      "UTF-8."),
+    "latin1_text_in_utf8_object": _("Text declared UTF-8 but sent in Latin-1 was read as Latin-1."),
 }
 
 
