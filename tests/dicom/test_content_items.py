@@ -73,6 +73,11 @@ def _num(value: str | None, unit: str | None, qualifier: Code | None = None) -> 
 
 
 class Warnings(list[str]):
+    fixes: list[str]
+
+    def fixed(self, name: str) -> None:
+        self.fixes = [*getattr(self, "fixes", []), name]
+
     def warn(self, message: str) -> None:
         self.append(message)
 

@@ -84,6 +84,9 @@ FIXES: dict[str, VendorFix] = {f.name: f for f in (
               "Effective Dose read from the private container (220001, 99SHS) of the administration."),
     VendorFix("siemens_varic_private_summary", "Siemens", ("Arcadis Varic",), (Kind.VARIC_ESR,),
               "Single-plane totals read from the private radiation summary rows (C-200, C-202, C-204)."),
+    VendorFix("decimal_comma_in_decimal_string", "*", _ANY, _DOSE_KINDS,
+              "A number written with a decimal comma ('1,23') read as 1.23; '1,234' (perhaps thousands) is not "
+              "read."),
     VendorFix("utf8_text_undeclared_charset", "*", _ANY, _DOSE_KINDS,
               "Text with other than ASCII bytes, all valid UTF-8, in an object declaring no Specific Character "
               "Set read as UTF-8 (ISO_IR 192) instead of ISO 8859-1."),

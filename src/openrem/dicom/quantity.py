@@ -8,7 +8,8 @@ parsers. The one rule, applied to every numeric concept:
   stored (OpenREM's rule for per-pulse values) with a warning;
 * no numeric value: nothing stored, a warning (with the Numeric Value Qualifier's meaning, e.g.
   "Value unknown", when one is sent);
-* a value that is not a number: dropped with a warning giving the raw text;
+* a value that is not a number: dropped with a warning giving the raw text, except a decimal
+  comma ('1,23', fix ``decimal_comma_in_decimal_string``; not '1,234', which may be thousands);
 * no unit code: the value is taken to be in the template's unit, with a warning;
 * a unit code of the conversion table: converted; a UCUM variant of a table unit (case, ``*`` for
   ``.``, ``^`` exponents, ``µ`` for ``u``, braces, a missing ``.``) is read as that unit with a
@@ -26,6 +27,7 @@ from statistics import fmean
 from typing import Protocol
 
 from openrem.dicom.srtree import ContentItem
+from openrem.dicom.values import decimal_comma
 
 
 class Warner(Protocol):
@@ -33,6 +35,9 @@ class Warner(Protocol):
 
     def warn(self, message: str) -> None:
         """Record a problem with the input."""
+
+    def fixed(self, name: str) -> None:
+        """Record that the named fix of :mod:`openrem.dicom.fixes` was applied."""
 
 
 def normalise_unit(code: str) -> str:
@@ -61,6 +66,10 @@ def stored_unit(table: Mapping[str, float]) -> str:
 def read_values(item: ContentItem, table: Mapping[str, float] | None, ctx: Warner, name: str) -> tuple[float, ...]:
     """Every value of the NUM ``item`` converted by the module's rule; () when none is usable."""
     values = item.as_floats()
+    comma = decimal_comma(item.number) if not values else None
+    if comma is not None:
+        ctx.fixed("decimal_comma_in_decimal_string")
+        values = (comma,)
     if not values:
         if item.number is not None:
             ctx.warn(f"{name}: {item.number!r} is not a number; dropped")

@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 _DS_SEP = re.compile(r"[\\/]")
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3},\d{3}")  # '1,234': a thousands separator as likely as a decimal comma
 
 
 def parse_ds(value: Any) -> float | None:
@@ -39,6 +41,21 @@ def parse_ds(value: Any) -> float | None:
         f = float(text)
     except ValueError:
         return None
+    return f if math.isfinite(f) else None
+
+
+def decimal_comma(value: Any) -> float | None:
+    """A Decimal String written with a comma as its decimal separator ('1,23', PS3.5 6.2 allows only
+    a point) read as that number; None for anything else (no point, exactly one comma, digits) and
+    for '1,234', which may as well be a thousands separator."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if not isinstance(value, str):
+        return None
+    text = value.strip(" \x00")
+    if not _DECIMAL_COMMA.fullmatch(text) or _THOUSANDS.fullmatch(text):
+        return None
+    f = float(text.replace(",", "."))
     return f if math.isfinite(f) else None
 
 

@@ -86,6 +86,7 @@ VENDOR_FIXES: dict[str, Promise] = {
     "utf8_text_undeclared_charset": _("Text sent as UTF-8 in an object declaring no character set was read as "
                                       "UTF-8."),
     "latin1_text_in_utf8_object": _("Text declared UTF-8 but sent in Latin-1 was read as Latin-1."),
+    "decimal_comma_in_decimal_string": _("A number written with a decimal comma was read with it."),
 }
 
 

@@ -18,7 +18,15 @@ from pydicom.tag import BaseTag, Tag, TagType
 
 from openrem.dicom.parse import ParseContext
 from openrem.dicom.records import Coded
-from openrem.dicom.values import clean_text, combine, parse_da, parse_ds, parse_ds_list, parse_dt, parse_tm
+from openrem.dicom.values import (
+    clean_text,
+    combine,
+    decimal_comma,
+    parse_da,
+    parse_ds,
+    parse_dt,
+    parse_tm,
+)
 
 TEXT_VR_DELIMS = {0x0D, 0x0A, 0x09, 0x0C}
 BINARY_VRS = frozenset({"FD", "FL", "US", "SS", "UL", "SL", "SV", "UV", "AT"})
@@ -91,7 +99,11 @@ def number(ctx: ParseContext, tag: TagType, ds: Dataset | None = None) -> float 
     value = raw_value(ctx.ds if ds is None else ds, tag)
     result = parse_ds(value)
     if result is None and _present(value):
-        ctx.warn(f"{_name(tag)}: {str(value)[:40]!r} is not a number; ignored")
+        result = decimal_comma(value)
+        if result is not None:
+            ctx.fixed("decimal_comma_in_decimal_string")
+        else:
+            ctx.warn(f"{_name(tag)}: {str(value)[:40]!r} is not a number; ignored")
     return result
 
 
@@ -104,10 +116,18 @@ def numbers(ctx: ParseContext, tag: TagType, ds: Dataset | None = None) -> tuple
         items = list(value) if isinstance(value, list | tuple) or type(value).__name__ == "MultiValue" else [value]
         return tuple(v for v in (parse_ds(i) for i in items) if v is not None)
     parts = [p for p in value.split("\\") if p.strip(" \x00")]
-    result = parse_ds_list(value)
+    result = []
+    for part in parts:
+        found = parse_ds(part)
+        if found is None:
+            found = decimal_comma(part)
+            if found is not None:
+                ctx.fixed("decimal_comma_in_decimal_string")
+        if found is not None:
+            result.append(found)
     if len(result) < len(parts):
         ctx.warn(f"{_name(tag)}: {value[:40]!r} holds values that are not numbers; they were ignored")
-    return result
+    return tuple(result)
 
 
 def text(ds: Dataset, tag: TagType) -> str | None:

@@ -9,19 +9,10 @@ unit, with a warning).
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from openrem.dicom.codes import Concept
+from openrem.dicom.quantity import Warner as Warner  # the parse context (re-exported for the CT readers)
 from openrem.dicom.quantity import read_value
 from openrem.dicom.srtree import ContentItem
-
-
-class Warner(Protocol):
-    """Anything with a ``warn(message)`` method (a :class:`~openrem.dicom.parse.ParseContext`)."""
-
-    def warn(self, message: str) -> None:
-        """Record a problem with the input."""
-
 
 # Factors from the UCUM code a vendor sends to the unit stored in the record.
 # Each key is the target unit; "mGycm" is the GE spelling of mGy.cm (no dot), accepted with a warning.

@@ -10,19 +10,12 @@ records a warning for a unit it does not know or a missing value (the one rule o
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from openrem.dicom.codes import Concept
+from openrem.dicom.quantity import (
+    Warner as Warner,  # the parse context (re-exported for the projection readers)
+)
 from openrem.dicom.quantity import read_value, read_values
 from openrem.dicom.srtree import ContentItem
-
-
-class Warner(Protocol):
-    """Anything with a ``warn(message)`` method (the parse context)."""
-
-    def warn(self, message: str) -> None:
-        """Record a problem with the input."""
-
 
 # Conversion factors from the unit code sent to the unit stored, per quantity.
 DAP_GY_M2 = {"Gy.m2": 1.0, "Gym2": 1.0, "Gy*m2": 1.0, "Gy.m^2": 1.0, "Gy.cm^2": 1e-4, "dGy.cm2": 1e-5, "cGy.cm2": 1e-6,
