@@ -290,19 +290,22 @@ def test_one_computation_per_request_at_a_time(ct_data: Study, superuser: Any) -
 
     first, second = threading.Thread(target=ask), threading.Thread(target=ask)
     first.start()
-    started.wait()
-    second.start()
-    with connection.cursor() as cursor:  # the second one waits for the lock of the first
-        for _ in range(500):
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-            if cursor.fetchone()[0]:
-                break
-            threading.Event().wait(0.02)
-        else:
-            raise AssertionError("the second request did not wait")
-    release.set()
-    first.join()
-    second.join()
+    try:
+        assert started.wait(120), "the first request did not start computing"
+        second.start()
+        with connection.cursor() as cursor:  # the second one waits for the lock of the first
+            for _ in range(1000):
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.02)
+            else:
+                raise AssertionError("the second request did not wait")
+    finally:
+        release.set()  # never leave the first one blocked
+        first.join()
+        if second.is_alive() or second.ident is not None:
+            second.join()
     assert len(calls) == 1 and len(answers) == 2
     assert answers[0].data == answers[1].data and all(a.current for a in answers)
 
