@@ -149,3 +149,27 @@ def test_numbers_of_older_data_are_shown_dated_then_replaced(viewer_page: Page,
     assert data["current"] is True
     assert [row[0] for row in after] == [r["category"] for r in data["rows"]]
     page.unroute(f"**/api/charts/ct/{chart}/*")
+
+
+def test_a_data_table_sorts_by_any_column(viewer_page: Page, studies: dict[str, list[int]]) -> None:
+    page, chart = viewer_page, "study_description_dlp"
+    page.goto("/ct/", timeout=60_000, wait_until="domcontentloaded")
+    _wait(page)
+    card = page.locator(f'.chart-card[data-chart="{chart}"][data-variant="mean"]')
+    card.locator(".chart-table-toggle").click()
+    shown = _table(page, chart, "mean")
+    assert len(shown) >= 2, shown
+    headers = card.locator("table.chart-data-table thead th")
+    mean = headers.nth(3)
+    mean.locator("button").click()
+    assert mean.get_attribute("aria-sort") == "ascending"
+    ascending = _table(page, chart, "mean")
+    assert [float(r[3]) for r in ascending] == sorted(float(r[3]) for r in shown)
+    mean.locator("button").click()
+    assert mean.get_attribute("aria-sort") == "descending"
+    assert [float(r[3]) for r in _table(page, chart, "mean")] == sorted((float(r[3]) for r in shown), reverse=True)
+    headers.nth(0).locator("button").click()
+    by_name = [r[0] for r in _table(page, chart, "mean")]
+    assert by_name == page.evaluate("names => names.slice().sort((a, b) => a.localeCompare(b))", by_name)
+    assert sorted(map(tuple, _table(page, chart, "mean"))) == sorted(map(tuple, shown))  # same rows, same numbers
+    shot(page, "ct-charts-table-sorted")

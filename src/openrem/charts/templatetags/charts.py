@@ -31,6 +31,7 @@ def _texts() -> dict[str, str]:
         "min": _("Minimum"), "max": _("Maximum"), "studies": _("Studies"), "value": _("Value"),
         "drl": _("DRL"),
         "stale": _("Numbers of the data of %(time)s: studies have changed since. Updating…"),
+        "sort": _("Sort by this column"),
         "changed": _("Numbers of the data of %(time)s: studies have changed since."),
         "stale_failed": _("Numbers of the data of %(time)s: studies have changed since. Updating failed"),
     }

@@ -38,9 +38,15 @@
     var wrapDiv = el("div", {"class": "table-responsive chart-table-wrap d-none"});
     var table = el("table", {"class": "table table-sm table-striped chart-data-table"});
     var thead = el("thead"), tr = el("tr");
-    fig.table.headers.forEach(function (h) { tr.appendChild(el("th", {}, h)); });
-    thead.appendChild(tr); table.appendChild(thead);
     var tbody = el("tbody");
+    fig.table.headers.forEach(function (h, i) {
+      var th = el("th", {"scope": "col", "aria-sort": "none"});
+      var b = el("button", {"type": "button", "class": "btn btn-link btn-sm p-0 chart-sort", "title": T.sort}, h);
+      b.addEventListener("click", function () { sortBy(tbody, tr, th, i); });
+      th.appendChild(b);
+      tr.appendChild(th);
+    });
+    thead.appendChild(tr); table.appendChild(thead);
     fig.table.rows.forEach(function (row) {
       var r = el("tr");
       row.forEach(function (v) {
@@ -52,6 +58,23 @@
     table.appendChild(tbody); wrapDiv.appendChild(table); c.body.appendChild(wrapDiv);
     if (fig.table.drl) { wrapDiv.appendChild(addDrlTable(fig.table.drl)); }
     return wrapDiv;
+  }
+  /* Sorts the rows of a data table by column ``i``: numbers by value, text by name; a second click
+   * reverses the order. The numbers are those of the figure, only their order changes. */
+  function sortBy(tbody, headRow, th, i) {
+    var descending = th.getAttribute("aria-sort") === "ascending";
+    Array.prototype.forEach.call(headRow.children, function (h) { h.setAttribute("aria-sort", "none"); });
+    th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+    function key(row) {
+      var cell = row.children[i], v = cell.getAttribute("data-value");
+      return v !== null ? Number(v) : cell.textContent;
+    }
+    var rows = Array.prototype.slice.call(tbody.children).sort(function (a, b) {
+      var x = key(a), y = key(b);
+      var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+      return descending ? -order : order;
+    });
+    rows.forEach(function (r) { tbody.appendChild(r); });
   }
   function addDrlTable(t) {
     var table = el("table", {"class": "table table-sm chart-drl-table"}), tr = el("tr"), tbody = el("tbody");
