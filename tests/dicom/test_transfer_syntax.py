@@ -125,3 +125,39 @@ def test_report_without_events_says_so() -> None:
     result = parse_bytes(to_bytes(projection_dataset(dataclasses.replace(spec, events=()))))
     assert result.status is Status.PARSED and result.report is not None
     assert any(w.startswith("NO EVENTS") for w in result.report.warnings)
+
+
+def _meta_naming_the_other_vr(ds: pydicom.Dataset, meta_syntax: str, body_implicit: bool) -> bytes:
+    """A Part 10 file whose file meta names ``meta_syntax`` while the body is written the other way."""
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset, write_file_meta_info
+
+    out = DicomBytesIO()
+    out.write(b"\x00" * 128 + b"DICM")
+    ds.file_meta.TransferSyntaxUID = meta_syntax
+    write_file_meta_info(out, ds.file_meta, enforce_standard=True)
+    body = DicomBytesIO()
+    body.is_little_endian, body.is_implicit_VR = True, body_implicit
+    write_dataset(body, ds)
+    return bytes(out.getvalue()) + bytes(body.getvalue())
+
+
+@pytest.mark.parametrize("kind", ["CT", "RF", "NM", "DX_IMAGE"])
+@pytest.mark.parametrize(("meta_syntax", "body_implicit"), [
+    (pydicom.uid.ExplicitVRLittleEndian, True), (pydicom.uid.ImplicitVRLittleEndian, False)],
+    ids=["meta_explicit_body_implicit", "meta_implicit_body_explicit"])
+def test_file_meta_naming_the_other_vr_encoding(kind: str, meta_syntax: str, body_implicit: bool) -> None:
+    """PS3.10 7.1: the meta names the body's transfer syntax; some writers get it wrong. The header
+    (pydicom) and the SR content (raw reader) are both read as the body is written."""
+    from openrem.dicom.synth.generate import BUILDERS
+
+    def generated() -> pydicom.Dataset:
+        rng = random.Random(12)
+        builder, device = BUILDERS[kind]
+        return builder(rng, device=device(rng))
+
+    expected = parse_bytes(to_bytes(generated()))
+    assert expected.status is Status.PARSED, expected.reason
+    result = parse_bytes(_meta_naming_the_other_vr(generated(), meta_syntax, body_implicit))
+    assert result.status is Status.PARSED, result.reason
+    assert result.report == expected.report

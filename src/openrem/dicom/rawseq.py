@@ -221,6 +221,17 @@ class _Decoder:
         )
 
 
+def _content_sequence(data: bytes, start: int, implicit: bool, little: bool) -> tuple[list[RawItem], int]:
+    """The raw items of the Content Sequence whose tag is at ``start``, and the offset after it."""
+    if implicit:
+        length, pos = _UNPACK_I[little](data, start + 4)[0], start + 8
+    else:
+        if start + 12 > len(data):
+            raise RawParseError("Content Sequence header truncated")
+        length, pos = _UNPACK_I[little](data, start + 8)[0], start + 12
+    return _parse_items(data, pos, length, implicit, little)
+
+
 def sr_text(items: list[RawItem]) -> Iterator[bytes]:
     """The raw text values of raw content items and their codes (text, person names, code meanings)."""
     stack = list(items)
@@ -259,13 +270,16 @@ def read_sr_file(data: bytes) -> tuple[Dataset, tuple[ContentItem, ...] | None]:
     if (group << 16 | elem) != CONTENT_SEQUENCE:
         charsets.settle(ds)
         return ds, None
-    if implicit:
-        length, pos = _UNPACK_I[little](data, start + 4)[0], start + 8
-    else:
-        if start + 12 > len(data):
-            raise RawParseError("Content Sequence header truncated")
-        length, pos = _UNPACK_I[little](data, start + 8)[0], start + 12
-    items, end = _parse_items(data, pos, length, implicit, little)
+    try:
+        items, end = _content_sequence(data, start, implicit, little)
+    except RawParseError as declared:
+        # the file meta may name the other VR encoding than the body uses (pydicom reads such a
+        # header by looking at its elements, PS3.5 A.1/A.2): the other one, else the first error
+        try:
+            items, end = _content_sequence(data, start, not implicit, little)
+        except RawParseError:
+            raise declared from None
+        implicit = not implicit
     fp.seek(end)
     rest = read_dataset(fp, implicit, little, stop_when=lambda tag, vr, length: tag == 0x7FE00010,
                         parent_encoding=ds._parent_encoding)
