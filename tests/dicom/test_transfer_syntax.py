@@ -161,3 +161,34 @@ def test_file_meta_naming_the_other_vr_encoding(kind: str, meta_syntax: str, bod
     result = parse_bytes(_meta_naming_the_other_vr(generated(), meta_syntax, body_implicit))
     assert result.status is Status.PARSED, result.reason
     assert result.report == expected.report
+
+
+@pytest.mark.parametrize("kind", ["CT", "RF", "NM"])
+def test_content_sequence_sent_as_un(kind: str) -> None:
+    """A writer that did not know the Content Sequence sends it as UN: its value is then implicit VR
+    little endian in an explicit VR file (PS3.5 6.2.2)."""
+    import struct
+
+    from pydicom.dataset import Dataset
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset
+
+    from openrem.dicom.synth.generate import BUILDERS
+
+    rng = random.Random(5)
+    builder, device = BUILDERS[kind]
+    ds = builder(rng, device=device(rng))
+    expected = parse_bytes(to_bytes(ds))
+    assert expected.status is Status.PARSED, expected.reason
+    assert not [e.tag for e in ds if e.tag > 0x0040A730]  # the Content Sequence is the last element
+    inner = Dataset()
+    inner.ContentSequence = ds.ContentSequence
+    implicit = DicomBytesIO()
+    implicit.is_little_endian, implicit.is_implicit_VR = True, True
+    write_dataset(implicit, inner)
+    value = bytes(implicit.getvalue())[8:]  # after the tag and length of the implicit encoding
+    del ds.ContentSequence
+    un = struct.pack("<HHccHI", 0x0040, 0xA730, b"U", b"N", 0, len(value)) + value
+    result = parse_bytes(to_bytes(ds) + un)  # explicit VR little endian, the Content Sequence last
+    assert result.status is Status.PARSED, result.reason
+    assert result.report == expected.report

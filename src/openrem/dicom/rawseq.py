@@ -222,14 +222,18 @@ class _Decoder:
 
 
 def _content_sequence(data: bytes, start: int, implicit: bool, little: bool) -> tuple[list[RawItem], int]:
-    """The raw items of the Content Sequence whose tag is at ``start``, and the offset after it."""
+    """The raw items of the Content Sequence whose tag is at ``start``, and the offset after it. Sent
+    as UN (by a writer that did not know the element), its value is implicit VR little endian
+    whatever the file's syntax (PS3.5 6.2.2)."""
     if implicit:
         length, pos = _UNPACK_I[little](data, start + 4)[0], start + 8
-    else:
-        if start + 12 > len(data):
-            raise RawParseError("Content Sequence header truncated")
-        length, pos = _UNPACK_I[little](data, start + 8)[0], start + 12
-    return _parse_items(data, pos, length, implicit, little)
+        return _parse_items(data, pos, length, True, little)
+    if start + 12 > len(data):
+        raise RawParseError("Content Sequence header truncated")
+    length, pos = _UNPACK_I[little](data, start + 8)[0], start + 12
+    if data[start + 4:start + 6] == b"UN":
+        return _parse_items(data, pos, length, True, True)
+    return _parse_items(data, pos, length, False, little)
 
 
 def sr_text(items: list[RawItem]) -> Iterator[bytes]:
