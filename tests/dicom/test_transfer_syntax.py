@@ -142,6 +142,7 @@ def _meta_naming_the_other_vr(ds: pydicom.Dataset, meta_syntax: str, body_implic
     return bytes(out.getvalue()) + bytes(body.getvalue())
 
 
+@pytest.mark.filterwarnings("ignore:Expected (explicit|implicit) VR:UserWarning")  # pydicom notices the header
 @pytest.mark.parametrize("kind", ["CT", "RF", "NM", "DX_IMAGE"])
 @pytest.mark.parametrize(("meta_syntax", "body_implicit"), [
     (pydicom.uid.ExplicitVRLittleEndian, True), (pydicom.uid.ImplicitVRLittleEndian, False)],
