@@ -196,11 +196,6 @@ def _result_parts(modality: Modality, chart: Chart, row_query: tuple[str, Any], 
             options.histogram_bins, options.fixed_bins, MAX_POINTS, THICKNESS_EDGES]
 
 
-def chart_scopes(modality: Modality, base: QuerySet[Any]) -> list[str]:
-    """The data version scopes the chart rows ``base`` read (:mod:`openrem.charts.versioning`)."""
-    return versioning.scopes_for(str(base.query.sql_with_params()[0]), modality.modality_types)
-
-
 @dataclass(frozen=True)
 class ChartRequest:
     """One chart over some studies with some options: what decides its numbers, what its rows read
