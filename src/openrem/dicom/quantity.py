@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from statistics import fmean
-from typing import Protocol
+from typing import Any, Protocol
 
 from openrem.dicom.srtree import ContentItem
-from openrem.dicom.values import decimal_comma
+from openrem.dicom.values import decimal_comma, parse_ds
 
 
 class Warner(Protocol):
@@ -38,6 +38,17 @@ class Warner(Protocol):
 
     def fixed(self, name: str) -> None:
         """Record that the named fix of :mod:`openrem.dicom.fixes` was applied."""
+
+
+def tolerant_number(value: Any, ctx: Warner) -> float | None:
+    """A Decimal String value (first value when several), or its decimal-comma reading recorded as
+    the fix ``decimal_comma_in_decimal_string``; None when neither reads it."""
+    found = parse_ds(value)
+    if found is None:
+        found = decimal_comma(value)
+        if found is not None:
+            ctx.fixed("decimal_comma_in_decimal_string")
+    return found
 
 
 def normalise_unit(code: str) -> str:
@@ -66,10 +77,9 @@ def stored_unit(table: Mapping[str, float]) -> str:
 def read_values(item: ContentItem, table: Mapping[str, float] | None, ctx: Warner, name: str) -> tuple[float, ...]:
     """Every value of the NUM ``item`` converted by the module's rule; () when none is usable."""
     values = item.as_floats()
-    comma = decimal_comma(item.number) if not values else None
-    if comma is not None:
-        ctx.fixed("decimal_comma_in_decimal_string")
-        values = (comma,)
+    if not values and item.number is not None:
+        comma = tolerant_number(item.number, ctx)
+        values = (comma,) if comma is not None else ()
     if not values:
         if item.number is not None:
             ctx.warn(f"{name}: {item.number!r} is not a number; dropped")

@@ -17,16 +17,9 @@ from pydicom.dataset import Dataset
 from pydicom.tag import BaseTag, Tag, TagType
 
 from openrem.dicom.parse import ParseContext
+from openrem.dicom.quantity import tolerant_number
 from openrem.dicom.records import Coded
-from openrem.dicom.values import (
-    clean_text,
-    combine,
-    decimal_comma,
-    parse_da,
-    parse_ds,
-    parse_dt,
-    parse_tm,
-)
+from openrem.dicom.values import clean_text, combine, parse_da, parse_ds, parse_dt, parse_tm
 
 TEXT_VR_DELIMS = {0x0D, 0x0A, 0x09, 0x0C}
 BINARY_VRS = frozenset({"FD", "FL", "US", "SS", "UL", "SL", "SV", "UV", "AT"})
@@ -97,13 +90,9 @@ def _present(value: Any) -> bool:
 def number(ctx: ParseContext, tag: TagType, ds: Dataset | None = None) -> float | None:
     """First value of a numeric attribute (DS, IS, FD, ...); a warning when present but invalid."""
     value = raw_value(ctx.ds if ds is None else ds, tag)
-    result = parse_ds(value)
+    result = tolerant_number(value, ctx)
     if result is None and _present(value):
-        result = decimal_comma(value)
-        if result is not None:
-            ctx.fixed("decimal_comma_in_decimal_string")
-        else:
-            ctx.warn(f"{_name(tag)}: {str(value)[:40]!r} is not a number; ignored")
+        ctx.warn(f"{_name(tag)}: {str(value)[:40]!r} is not a number; ignored")
     return result
 
 
@@ -116,15 +105,7 @@ def numbers(ctx: ParseContext, tag: TagType, ds: Dataset | None = None) -> tuple
         items = list(value) if isinstance(value, list | tuple) or type(value).__name__ == "MultiValue" else [value]
         return tuple(v for v in (parse_ds(i) for i in items) if v is not None)
     parts = [p for p in value.split("\\") if p.strip(" \x00")]
-    result = []
-    for part in parts:
-        found = parse_ds(part)
-        if found is None:
-            found = decimal_comma(part)
-            if found is not None:
-                ctx.fixed("decimal_comma_in_decimal_string")
-        if found is not None:
-            result.append(found)
+    result = [v for v in (tolerant_number(p, ctx) for p in parts) if v is not None]
     if len(result) < len(parts):
         ctx.warn(f"{_name(tag)}: {value[:40]!r} holds values that are not numbers; they were ignored")
     return tuple(result)
