@@ -170,8 +170,9 @@ def _checked_computed(key: str, before: versioning.DataVersion, compute: Callabl
 
 @contextmanager
 def _computing(key: str, using: str) -> Iterator[None]:
-    """One computation of ``key`` at a time (a PostgreSQL session advisory lock, released at the end
-    or when the connection closes)."""
+    """One computation of ``key`` at a time (a PostgreSQL session advisory lock, released at the end;
+    for a killed process, once the statement its server process was running ends: PostgreSQL then
+    notices the closed connection)."""
     lock_id = int(key[:15], 16)  # 60 bits of the key: a bigint
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
