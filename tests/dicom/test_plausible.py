@@ -97,6 +97,32 @@ def test_text_nul_bytes_removed_and_short_columns_respected() -> None:
     assert any("CtEvent.acquisition_protocol: NUL byte(s) removed" in w for w in checked.warnings)
 
 
+def test_indexed_names_cut_at_a_character_boundary() -> None:
+    protocol = "é" * 1500  # 3000 UTF-8 bytes: cut to 1000 characters (2000 bytes)
+    report = dataclasses.replace(_ct(acquisition_protocol=protocol),
+                                 study=dataclasses.replace(STUDY, study_description="€" * 700))  # 2100 bytes
+    checked = plausible.check(report)
+    assert _event(checked).acquisition_protocol == "é" * 1000
+    assert checked.study.study_description == "€" * 666  # 1998 bytes: no partial character
+    assert any("CtEvent.acquisition_protocol: 1500 characters (3000 bytes) cut to the first 1000" in w
+               for w in checked.warnings)
+    short = _ct(acquisition_protocol="é" * 1000)
+    assert plausible.check(short) is short
+
+
+def test_ages_outside_0_to_150_years_are_null() -> None:
+    for age, kept in (("-05Y", False), ("151Y", False), ("999999999999Y", False), ("045Y", True), ("003W", True)):
+        checked = plausible.check(dataclasses.replace(_ct(), patient=r.Patient(age=age)))
+        assert (checked.patient.age == age) is kept, age
+        assert kept or any(f"Patient.age = {age!r}: not an age of 0 to 150 years" in w for w in checked.warnings)
+
+
+def test_warnings_quoting_raw_text_are_storable() -> None:
+    report = dataclasses.replace(_ct(), warnings=("Dose check: code 3730\x00 is not yes or no", "name \udce9"))
+    checked = plausible.check(report)
+    assert checked.warnings == ("Dose check: code 3730\\x00 is not yes or no", "name \\udce9")
+
+
 def test_coded_value_too_long_for_the_code_key() -> None:
     checked = plausible.check(_ct(target_region=r.Coded("1" * 200, "SCT", "Chest")))
     assert _event(checked).target_region is None

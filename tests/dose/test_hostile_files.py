@@ -39,6 +39,9 @@ CLEANED = {  # class -> words of the warning in the result line and on the study
     "infinite_values": "CtEvent.mean_ctdivol = inf mGy: not a finite number",
     "negative_dose": "CtEvent.mean_ctdivol = -500.0 mGy: negative",
     "nul_in_text": "NUL byte(s) removed",
+    "nul_in_warning": "Mean CTDIvol: no value (Measurement\\x00failure)",
+    "overlong_names": "Study.study_description: 3000 characters (9000 bytes) cut to the first 666",
+    "impossible_age": "Patient.age = '-05Y': not an age of 0 to 150 years",
 }
 
 

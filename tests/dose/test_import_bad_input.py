@@ -112,3 +112,33 @@ def test_resent_after_failure_imports_once(tmp_path: Path, sample) -> None:  # t
     assert import_file(sample(GOOD)).outcome == "stored"
     assert import_file(sample(GOOD)).outcome == "already stored"
     assert Study.objects.count() == 1 and ProcessedObject.objects.count() == 1
+
+
+def test_file_names_that_are_not_utf8_do_not_stop_a_batch(tmp_path: Path) -> None:
+    """A file name whose bytes are not UTF-8 (Python keeps them as surrogate escapes, PEP 383) is
+    stored, listed as failed and printed with those bytes as ``\\xNN``; the batch goes on."""
+    import io
+    import random
+
+    from django.core.management import call_command
+
+    from openrem.dicom import synth
+    from openrem.importlog.models import FailedImport
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = Path(os.fsdecode(bytes(folder) + b"/a_r\xe9sum\xe9.dcm"))
+    bad.write_bytes(os.urandom(3000))
+    good_odd = Path(os.fsdecode(bytes(folder) + b"/b_t\xf3rax.dcm"))
+    synth.write(synth.ct_rdsr(random.Random(11)), good_odd)
+    good = synth.write(synth.ct_rdsr(random.Random(12)), folder / "c_good.dcm")
+    out = io.StringIO()
+    with pytest.raises(Exception, match="1 of 3 file"):
+        call_command("import_dicom", str(folder), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(f"{folder}/a_r\\xe9sum\\xe9.dcm: error ("), lines[0]
+    assert lines[1].startswith(f"{folder}/b_t\\xf3rax.dcm: stored"), lines[1]
+    assert lines[2].startswith(f"{good}: stored"), lines[2]
+    assert FailedImport.objects.get().path == f"{folder}/a_r\\xe9sum\\xe9.dcm"
+    assert set(ProcessedObject.objects.values_list("source_name", flat=True)) == {"b_t\\xf3rax.dcm", "c_good.dcm"}

@@ -8,7 +8,9 @@ unit of a numeric field is in its type, :mod:`openrem.dicom.units`) and returns 
 * a magnitude beyond the documented physical range of its unit (:data:`RANGES`; a few fields have
   their own range, :data:`FIELD_RANGES`) is null;
 * an integer too large for the database column (32-bit) is null;
-* NUL bytes (and unpaired surrogates) are removed from text;
+* NUL bytes (and unpaired surrogates) are removed from text, and a name or identifier the store
+  indexes (:data:`INDEXED_TEXT`) longer than :data:`INDEXED_TEXT_BYTES` is cut to that length;
+* a patient age outside 0-150 years is null;
 * a date-time (or study date) in the years 1 or 9999, which time zone conversion cannot hold, is
   null; a coded value too long for the store's code key is null;
 
@@ -33,6 +35,7 @@ from typing import Any
 
 from openrem.dicom.records import Coded, DoseReport
 from openrem.dicom.units import Unit
+from openrem.dicom.values import age_in_years
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +101,28 @@ SEQUENCE_UNITS = {"kvp": "kV", "xray_tube_current": "mA", "exposure_uAs": "uA.s"
 TEXT_MAX = {"Patient.sex": 16, "Patient.age": 16}
 """Text fields kept in short columns (longer values are not what the attribute allows: CS, AS)."""
 
+INDEXED_TEXT = frozenset({"study_description", "acquisition_protocol", "patient_id", "irradiation_event_uid",
+                          "radiopharmaceutical_administration_event_uid"})
+"""Text fields the store keeps in indexed columns (the list filters and charts reach them)."""
+INDEXED_TEXT_BYTES = 2000
+"""Longest indexed text kept, in UTF-8 bytes: a PostgreSQL b-tree index entry holds at most 2704
+bytes. These attributes are LO (64 characters, PS3.5 Table 6.2-1) or UI in DICOM, so only a
+corrupt value is ever cut."""
+
 CODE_KEY_MAX = 128
 """The store keeps a code as ``value|scheme`` in at most this many characters."""
 UID_MAX = 64
 YEARS = (2, 9998)
 """Date-times (and the study date, combined with the study time) outside these years are null."""
+
+
+AGE_YEARS = Range(0, 150)
+"""Patient ages kept (an Age String has no sign; a birth date giving more is ignored as well)."""
+
+
+def _plausible_age(text: str) -> bool:
+    years = age_in_years(text)
+    return years is None or AGE_YEARS.low <= years <= AGE_YEARS.high
 
 
 class ImplausibleReport(ValueError):
@@ -162,6 +182,12 @@ class _Checker:
             self.warnings.append(f"{where}: undecodable characters replaced in {value!r}")
         return cleaned
 
+    def cut(self, where: str, text: str) -> str:
+        kept = text.encode("utf-8")[:INDEXED_TEXT_BYTES].decode("utf-8", "ignore")
+        self.warnings.append(f"{where}: {len(text)} characters ({len(text.encode('utf-8'))} bytes) cut to the "
+                             f"first {len(kept)} ({INDEXED_TEXT_BYTES} bytes at most), beginning {text[:40]!r}")
+        return kept
+
     def coded(self, where: str, value: Coded) -> Coded | None:
         parts = [self.text(where, v) for v in (value.value, value.scheme, value.meaning)]
         if len(parts[0]) + len(parts[1]) + 1 > CODE_KEY_MAX:
@@ -186,6 +212,11 @@ class _Checker:
             if len(text) > TEXT_MAX.get(where, len(text)):
                 self.drop(where, text, None, f"longer than {TEXT_MAX[where]} characters")
                 return None
+            if where == "Patient.age" and not _plausible_age(text):
+                self.drop(where, text, None, f"not an age of {AGE_YEARS.low:g} to {AGE_YEARS.high:g} years")
+                return None
+            if name in INDEXED_TEXT and len(text.encode("utf-8")) > INDEXED_TEXT_BYTES:
+                return self.cut(where, text)
             return text
         if isinstance(value, Coded):
             return self.coded(where, value)
@@ -235,10 +266,17 @@ def check(report: DoseReport) -> DoseReport:
         new = checker.value(name, name, value, None)
         if new is not value:
             changes[name] = new
-    if not checker.warnings and not changes:
+    earlier = tuple(storable_text(w) for w in report.warnings)
+    if not checker.warnings and not changes and earlier == report.warnings:
         return report
     counts: dict[str, int] = {}
     for warning in checker.warnings:
         counts[warning] = counts.get(warning, 0) + 1
     found = tuple(w if n == 1 else f"{w} ({n} times)" for w, n in counts.items())
-    return dataclasses.replace(report, **changes, warnings=report.warnings + found)
+    return dataclasses.replace(report, **changes, warnings=earlier + found)
+
+
+def storable_text(text: str) -> str:
+    """``text`` as every database stores it: a NUL byte (which PostgreSQL refuses in text and JSON)
+    written as ``\\x00``, an unpaired surrogate as ``\\udcXX`` (warnings quote raw DICOM text)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")

@@ -62,11 +62,12 @@ def decimal_age(birth_date: dt.date | None, study_date: dt.date | None, age: str
     """Patient age in years, to 0.1 y: from birth date and study date, else from the age string.
 
     A birth date that gives a negative or implausible age (over 150 years; anonymisers use dates
-    such as 9999-12-31) is ignored in favour of the age string.
+    such as 9999-12-31) is ignored in favour of the age string; an age string giving such an age
+    is ignored too.
     """
     if birth_date is not None and study_date is not None:
         years = (study_date - birth_date).days / 365.25
         if 0 <= years <= 150:
             return round(years, 1)
     from_string = age_in_years(age)
-    return round(from_string, 1) if from_string is not None else None
+    return round(from_string, 1) if from_string is not None and 0 <= from_string <= 150 else None

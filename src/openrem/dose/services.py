@@ -12,7 +12,7 @@ from pathlib import Path
 from openrem.dicom.parse import ParseResult, Status, describe_exception, parse_path
 from openrem.dose.ingest import IngestResult, ingest
 from openrem.dose.models import DicomDeleteSettings
-from openrem.importlog.record import record_failure
+from openrem.importlog.record import printable_path, record_failure
 
 log = logging.getLogger("openrem.import")
 trace = logging.getLogger("openrem.tracebacks")  # the log file only: the result line says what failed
@@ -40,7 +40,7 @@ class FileOutcome:
         return self.outcome == "error"
 
     def line(self) -> str:
-        return f"{self.path}: {self.outcome}" + (f" ({self.detail})" if self.detail else "")
+        return f"{printable_path(self.path)}: {self.outcome}" + (f" ({self.detail})" if self.detail else "")
 
 
 def expand_paths(items: Iterable[str]) -> Iterator[Path]:
@@ -67,7 +67,7 @@ def import_file(path: str | Path, kinds: set[str] | None = None) -> FileOutcome:
     try:
         outcome = _import_file(name, kinds)
     except Exception as exc:  # noqa: BLE001 - one file never stops the others
-        trace.warning("importing %s failed: %s", name, short_reason(exc), exc_info=True)
+        trace.warning("importing %s failed: %s", printable_path(name), short_reason(exc), exc_info=True)
         outcome = FileOutcome(name, "error", short_reason(exc))
     if outcome.failed:
         record_failure(outcome.path, outcome.detail)
@@ -92,9 +92,9 @@ def _import_file(name: str, kinds: set[str] | None) -> FileOutcome:
     if kinds is not None and parsed.report.kind not in kinds:
         return FileOutcome(name, "skipped", f"{parsed.reason}: not handled by this importer")
     try:
-        result: IngestResult = ingest(parsed.report, source_name=os.path.basename(name))
+        result: IngestResult = ingest(parsed.report, source_name=printable_path(os.path.basename(name)))
     except Exception as exc:  # noqa: BLE001 - DatabaseError, OverflowError, ...: nothing is stored
-        trace.warning("storing %s failed: %s", name, short_reason(exc), exc_info=True)
+        trace.warning("storing %s failed: %s", printable_path(name), short_reason(exc), exc_info=True)
         return FileOutcome(name, "error", f"not stored: {short_reason(exc)}")
     warnings = result.warnings
     detail = result.detail + (f"; {len(warnings)} warning(s): {'; '.join(warnings[:3])}" if warnings else "")
@@ -108,6 +108,6 @@ def _maybe_delete(outcome: FileOutcome, kind: str | None) -> FileOutcome:
     try:
         os.remove(outcome.path)
     except OSError as exc:
-        log.warning("could not delete %s after import: %s", outcome.path, exc)
+        log.warning("could not delete %s after import: %s", printable_path(outcome.path), exc)
         return outcome
     return replace(outcome, detail=f"{outcome.detail}; file deleted" if outcome.detail else "file deleted")

@@ -15,6 +15,9 @@ class                       what is broken (the exception it used to raise)
 ``infinite_values``         DLP 1e308 mGy.cm and CTDIvol 1e308 Gy (non-finite after conversion)
 ``negative_dose``           CTDIvol and DLP of -500 (stored without a warning)
 ``nul_in_text``             a NUL byte inside the acquisition protocol (refused by PostgreSQL)
+``nul_in_warning``          a NUL byte in text a warning quotes (refused by PostgreSQL's JSON)
+``overlong_names``          3000-character description, protocol, event UID (PostgreSQL index)
+``impossible_age``          Patient Age "-05Y" (ValueError in the effective dose estimate)
 ==========================  ================================================================
 
 Every builder is deterministic for a given seed.
@@ -155,6 +158,52 @@ def nul_in_text(seed: int = 0) -> bytes:
     return _save(ds)
 
 
+def nul_in_warning(seed: int = 0) -> bytes:
+    """A NUM item without a value whose Numeric Value Qualifier meaning holds a NUL byte: the
+    warning quoting it used to reach the study's warnings (a JSON column) unchanged."""
+    ds = _dataset(base_ct(seed))
+    for item in _items(ds):
+        names = item.get("ConceptNameCodeSequence")
+        if item.get("ValueType") == "NUM" and names and names[0].CodeValue == "113830":  # Mean CTDIvol
+            qualifier = Dataset()
+            qualifier.CodeValue, qualifier.CodingSchemeDesignator = "114006", "DCM"
+            qualifier.CodeMeaning = "Measurement\x00failure"
+            item.MeasuredValueSequence = []
+            item.NumericValueQualifierCodeSequence = [qualifier]
+            break
+    return _save(ds)
+
+
+def _noise_text(rng: random.Random, characters: int) -> str:
+    """Text that does not compress: random CJK ideographs (3 UTF-8 bytes each)."""
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(characters))
+
+
+def overlong_names(seed: int = 0) -> bytes:
+    """A study description, acquisition protocols and an irradiation event UID of 3000 characters
+    each: over the 2704 bytes of a PostgreSQL b-tree index entry."""
+    rng = random.Random(seed)
+    ds = _dataset(base_ct(seed))
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    ds.StudyDescription = _noise_text(rng, 3000)
+    for item in _items(ds):
+        names = item.get("ConceptNameCodeSequence")
+        concept = names[0].CodeValue if names else None
+        if item.get("ValueType") == "TEXT" and concept == "125203":  # Acquisition Protocol
+            item.TextValue = _noise_text(rng, 3000)
+        if item.get("ValueType") == "UIDREF" and concept == "113769":  # Irradiation Event UID
+            item.UID = "1." + ".".join(str(rng.randrange(10**8)) for _ in range(340))
+    return _save(ds)
+
+
+def impossible_age(seed: int = 0) -> bytes:
+    """Patient Age "-05Y" (an Age String has no sign, PS3.5 Table 6.2-1), no birth date."""
+    ds = _dataset(base_ct(seed))
+    ds.PatientAge = "-05Y"
+    ds.PatientBirthDate = ""
+    return _save(ds)
+
+
 BUILDERS: dict[str, Callable[[int], bytes]] = {
     "huge_integer": huge_integer,
     "code_sequence_wrong_vr": code_sequence_wrong_vr,
@@ -165,6 +214,9 @@ BUILDERS: dict[str, Callable[[int], bytes]] = {
     "infinite_values": infinite_values,
     "negative_dose": negative_dose,
     "nul_in_text": nul_in_text,
+    "nul_in_warning": nul_in_warning,
+    "overlong_names": overlong_names,
+    "impossible_age": impossible_age,
 }
 """Every hostile class by name (see the module docstring)."""
 
