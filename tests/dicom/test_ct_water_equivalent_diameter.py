@@ -1,4 +1,4 @@
-"""Water Equivalent Diameter (113987, DCM; AAPM Report 220) of PS3.16 TID 10013, read into mm."""
+"""Water Equivalent Diameter (113980, DCM; AAPM Report 220) of PS3.16 TID 10013, read into mm."""
 
 from __future__ import annotations
 

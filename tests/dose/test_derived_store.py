@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 from django.core.management import call_command
 
-from factories import ct_event, ct_report
+from factories import ct_event, ct_report, nm_report
 from openrem.dicom import records as r
 from openrem.dose.ingest import ingest
 from openrem.dose.models import CtEvent, Study
+from openrem.dosecalc.nm_effective_dose import load_nm_coefficients
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,20 @@ def test_study_without_size_has_no_ssde() -> None:
     ingest(_report(dw_mm=None))
     assert Study.objects.get().max_ssde_mgy is None
     assert not CtEvent.objects.filter(ssde_mgy__isnull=False).exists()
+
+
+def test_study_with_many_radiopharmaceuticals_is_stored_with_all_names() -> None:
+    """Every agent's name, "+"-joined, is kept: five agents need over 64 characters (a column of 64
+    characters refused the whole study on PostgreSQL)."""
+    by_agent = {c.agent: key for key, c in load_nm_coefficients().by_code.items()}
+    agents = sorted(by_agent, key=len)[-5:]
+    report = nm_report("1.2.3.77", "1.2.3.77.1")
+    admin = report.radiopharmaceutical_radiation_dose[0].administrations[0]
+    admins = tuple(replace(admin, radiopharmaceutical_administration_event_uid=f"1.2.3.77.1.{i}",
+                           radiopharmaceutical_agent=r.Coded(*by_agent[name], name))
+                   for i, name in enumerate(agents))
+    report = replace(report, radiopharmaceutical_radiation_dose=(
+        r.RadiopharmaceuticalDose(administrations=admins),))
+    study = Study.objects.get(pk=ingest(report).study_pk)
+    assert study.effective_dose_region == "+".join(sorted(agents))
+    assert len(study.effective_dose_region) > 64

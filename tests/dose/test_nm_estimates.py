@@ -60,3 +60,4 @@ def test_derive_estimates_recomputes_nm(sample: Sample) -> None:
     study.refresh_from_db()
     assert study.effective_dose_estimate_msv == pytest.approx(200.0 * 0.019)  # 3.8 mSv
     assert study.effective_dose_region == "fdg"
+

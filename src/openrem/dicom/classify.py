@@ -42,6 +42,8 @@ EXTENSIBLE_SR = "1.2.840.10008.5.1.4.1.1.88.35"
 CR_IMAGE = "1.2.840.10008.5.1.4.1.1.1"
 DX_PRESENTATION = "1.2.840.10008.5.1.4.1.1.1.1"
 DX_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.1.1"
+INTRAORAL_PRESENTATION = "1.2.840.10008.5.1.4.1.1.1.3"
+INTRAORAL_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.3.1"
 MG_PRESENTATION = "1.2.840.10008.5.1.4.1.1.1.2"
 MG_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.2.1"
 SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
@@ -49,12 +51,14 @@ CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2"
 NM_IMAGE = "1.2.840.10008.5.1.4.1.1.20"
 PET_IMAGE = "1.2.840.10008.5.1.4.1.1.128"
 ENHANCED_PET_IMAGE = "1.2.840.10008.5.1.4.1.1.130"
+LEGACY_ENHANCED_PET_IMAGE = "1.2.840.10008.5.1.4.1.1.128.1"
 
 SR_CLASSES = frozenset({XRAY_DOSE_SR, RADIOPHARMACEUTICAL_DOSE_SR, ENHANCED_SR, COMPREHENSIVE_SR,
                         COMPREHENSIVE_3D_SR, EXTENSIBLE_SR})
-DX_CLASSES = frozenset({CR_IMAGE, DX_PRESENTATION, DX_PROCESSING})
+DX_CLASSES = frozenset({CR_IMAGE, DX_PRESENTATION, DX_PROCESSING, INTRAORAL_PRESENTATION, INTRAORAL_PROCESSING})
+"""CR (PS3.3 A.2), DX (A.26) and Digital Intra-Oral X-Ray (A.28) images: the same DX modules."""
 MG_CLASSES = frozenset({MG_PRESENTATION, MG_PROCESSING})
-NM_CLASSES = frozenset({NM_IMAGE, PET_IMAGE, ENHANCED_PET_IMAGE})
+NM_CLASSES = frozenset({NM_IMAGE, PET_IMAGE, ENHANCED_PET_IMAGE, LEGACY_ENHANCED_PET_IMAGE})
 
 
 def classify(ds: Dataset, root: ContentItem | None) -> tuple[Kind, str]:
@@ -64,6 +68,8 @@ def classify(ds: Dataset, root: ContentItem | None) -> tuple[Kind, str]:
         return _classify_sr(sop_class, root)
     modality = str(ds.get("Modality", "") or "").upper()
     if sop_class in DX_CLASSES:
+        if modality == "MG":  # a mammogram from a CR reader or under the DX class: its dose is the MG one
+            return Kind.MG_IMAGE, "mammography image (CR/DX class)"
         return Kind.DX_IMAGE, f"{modality or 'DX'} image"
     if sop_class in MG_CLASSES:
         return Kind.MG_IMAGE, "mammography image"
@@ -111,7 +117,7 @@ def _classify_sr(sop_class: str, root: ContentItem | None) -> tuple[Kind, str]:
         proc = root.find(codes.PROCEDURE_REPORTED)
         if root.find(codes.ACCUMULATED_XRAY_DOSE_DATA) is not None or (
             proc is not None and proc.code is not None
-            and (proc.code.value, proc.code.scheme) in codes.PROJECTION_XRAY.keys | codes.MAMMOGRAPHY.keys
+            and any(c.matches(proc.code.value, proc.code.scheme) for c in (codes.PROJECTION_XRAY, codes.MAMMOGRAPHY))
         ):
             return Kind.PROJECTION_RDSR, "projection X-ray radiation dose report (no template identifier)"
         return Kind.NOT_DOSE, "X-ray radiation dose report with neither CT nor projection content"

@@ -22,8 +22,9 @@ class Concept:
         return f"Concept({self.name!r})"
 
     def matches(self, value: str | None, scheme: str | None) -> bool:
-        """True when the (value, scheme) pair is one of this concept's codes."""
-        return (value or "", scheme or "") in self.keys
+        """True when the (value, scheme) pair is one of this concept's codes. Coding Scheme
+        Designators are CS (PS3.5: upper case); one sent in lower case or padded is still that scheme."""
+        return ((value or "").strip(), (scheme or "").strip().upper()) in self.keys
 
 
 def dcm(value: str, name: str) -> Concept:
@@ -48,7 +49,7 @@ SIEMENS_RADIATION_SUMMARY = Concept("Siemens radiation summary (Arcadis Varic)",
 
 # ------------------------------------------------------------------ common (TID 10001 / 10011)
 PROCEDURE_REPORTED = dcm("121058", "Procedure reported")
-HAS_INTENT = snomed("Has Intent", "363675004", "G-C0E8")
+HAS_INTENT = snomed("Has Intent", "363703001", "G-C0E8")
 SCOPE_OF_ACCUMULATION = dcm("113705", "Scope of Accumulation")
 SOURCE_OF_DOSE_INFORMATION = dcm("113854", "Source of Dose Information")
 COMMENT = dcm("121106", "Comment")
@@ -96,7 +97,7 @@ EFFECTIVE_DOSE = dcm("113839", "Effective Dose")
 EFFECTIVE_DOSE_CONVERSION_FACTOR = dcm("113840", "Effective Dose Conversion Factor")
 XRAY_MODULATION_TYPE = dcm("113842", "X-Ray Modulation Type")
 # AAPM Report 220 size in the CT Dose container (PS3.16 TID 10013, added by CP-1525)
-WATER_EQUIVALENT_DIAMETER = dcm("113987", "Water Equivalent Diameter")
+WATER_EQUIVALENT_DIAMETER = dcm("113980", "Water Equivalent Diameter")
 XRAY_FILTER_ALUMINUM_EQUIVALENT = dcm("113821", "X-Ray Filter Aluminum Equivalent")
 KVP = dcm("113733", "KVP")
 XRAY_TUBE_CURRENT = dcm("113734", "X-Ray Tube Current")
@@ -170,7 +171,7 @@ LATERALITY = snomed("Laterality", "272741003", "G-C171")
 ANATOMICAL_STRUCTURE = snomed("Anatomical structure", "91723000", "T-D0005")
 IMAGE_VIEW = dcm("111031", "Image View")
 IMAGE_VIEW_MODIFIER = dcm("111032", "Image View Modifier")
-PROJECTION_EPONYMOUS_NAME = dcm("113942", "X-Ray Radiation Dose Projection Eponymous Name")
+PROJECTION_EPONYMOUS_NAME = dcm("113946", "Projection Eponymous Name")
 PATIENT_TABLE_RELATIONSHIP = dcm("113745", "Patient Table Relationship")
 PATIENT_ORIENTATION = dcm("113743", "Patient Orientation")
 PATIENT_ORIENTATION_MODIFIER = dcm("113744", "Patient Orientation Modifier")
@@ -287,7 +288,7 @@ FLUOROSCOPY = snomed("Fluoroscopy", "44491008", "P5-06000")
 REGION_HEAD = snomed("Head", "69536005", "T-D1100")
 REGION_NECK = snomed("Neck", "45048000", "T-D1600")
 REGION_HEAD_AND_NECK = snomed("Head and Neck", "774007", "T-D1000")
-REGION_CHEST = Concept("Chest", ("51185008", "SCT"), ("43799004", "SCT"), ("T-D3000", "SRT"))
+REGION_CHEST = Concept("Chest", ("51185008", "SCT"), ("43799004", "SCT"), ("816094009", "SCT"), ("T-D3000", "SRT"))
 REGION_HEART = snomed("Heart", "80891009", "T-32000")
 REGION_ABDOMEN = Concept("Abdomen", ("113345001", "SCT"), ("818981001", "SCT"), ("T-D4000", "SRT"))
 REGION_PELVIS = Concept("Pelvis", ("12921003", "SCT"), ("816092008", "SCT"), ("T-D6000", "SRT"))

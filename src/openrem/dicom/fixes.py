@@ -93,6 +93,10 @@ FIXES: dict[str, VendorFix] = {f.name: f for f in (
     VendorFix("latin1_text_in_utf8_object", "*", _ANY, _DOSE_KINDS,
               "Text declared UTF-8 (ISO_IR 192) of which no value with other than ASCII bytes is valid UTF-8 read as "
               "ISO 8859-1 instead of with replacement characters."),
+    VendorFix("activity_unit_by_magnitude", "*", _ANY, (Kind.NM_IMAGE,),
+              "Radionuclide Total Dose read in Bq or MBq by its size (10^5 and more: Bq) when it cannot be in the "
+              "unit of the object's isotope module (PET: Bq, NM: MBq), e.g. a PET image sent under the NM Image "
+              "class."),
     VendorFix("utf8_text_in_latin1_object", "Siemens", _ANY, (Kind.CT_RDSR,),
               "Acquisition Protocol text holding UTF-8 bytes in an ISO_IR 100 object decoded as UTF-8."),
 )}

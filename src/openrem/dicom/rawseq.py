@@ -62,12 +62,13 @@ CODE_VALUE = 0x00080100
 SCHEME = 0x00080102
 MEANING = 0x00080104
 LONG_CODE_VALUE = 0x00080119
+URN_CODE_VALUE = 0x00080120
 
 SEQUENCES = frozenset({CONTENT_SEQUENCE, CONCEPT_NAME, CONCEPT_CODE, MEASURED_VALUE, UNITS, TEMPLATE_SEQUENCE,
                        NUMERIC_VALUE_QUALIFIER})
 WANTED = SEQUENCES | {
     RELATIONSHIP_TYPE, VALUE_TYPE, NUMERIC_VALUE, TEXT_VALUE, UID_VALUE, DATETIME, DATE, TIME,
-    PERSON_NAME, TEMPLATE_ID, CODE_VALUE, SCHEME, MEANING, LONG_CODE_VALUE,
+    PERSON_NAME, TEMPLATE_ID, CODE_VALUE, SCHEME, MEANING, LONG_CODE_VALUE, URN_CODE_VALUE,
 }
 TEXT_TAGS = {TEXT_VALUE: "TEXT", UID_VALUE: "UIDREF", DATETIME: "DATETIME", DATE: "DATE", TIME: "TIME",
              PERSON_NAME: "PNAME"}
@@ -185,7 +186,7 @@ class _Decoder:
         if not seq:
             return None
         item = seq[0]
-        value = item.get(CODE_VALUE) or item.get(LONG_CODE_VALUE) or b""
+        value = item.get(CODE_VALUE) or item.get(LONG_CODE_VALUE) or item.get(URN_CODE_VALUE) or b""  # PS3.3 8.1
         key = (value, item.get(SCHEME, b""), item.get(MEANING, b""))
         found = self.codes.get(key)
         if found is None:

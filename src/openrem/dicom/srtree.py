@@ -57,7 +57,7 @@ class ContentItem:
     def is_(self, concept: Concept) -> bool:
         """True when this item's concept name is ``concept`` (code value and scheme)."""
         c = self.concept
-        return c is not None and (c.value, c.scheme) in concept.keys
+        return c is not None and concept.matches(c.value, c.scheme)
 
     def find(self, concept: Concept) -> ContentItem | None:
         """The first child whose concept name is ``concept``."""

@@ -13,6 +13,9 @@ import re
 from typing import Any
 
 _DS_SEP = re.compile(r"[\\/]")
+_DS_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+"""A Decimal String value (PS3.5 Table 6.2-1: digits, '+', '-', 'E', 'e', '.'); Python's float()
+also takes '1_000', 'nan' and 'infinity', which are no DS."""
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3},\d{3}")  # '1,234': a thousands separator as likely as a decimal comma
 
@@ -37,10 +40,9 @@ def parse_ds(value: Any) -> float | None:
     if not text:
         return None
     text = _DS_SEP.split(text, maxsplit=1)[0].strip()
-    try:
-        f = float(text)
-    except ValueError:
+    if not _DS_TEXT.fullmatch(text):
         return None
+    f = float(text)
     return f if math.isfinite(f) else None
 
 

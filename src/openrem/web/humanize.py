@@ -87,6 +87,7 @@ VENDOR_FIXES: dict[str, Promise] = {
                                       "UTF-8."),
     "latin1_text_in_utf8_object": _("Text declared UTF-8 but sent in Latin-1 was read as Latin-1."),
     "decimal_comma_in_decimal_string": _("A number written with a decimal comma was read with it."),
+    "activity_unit_by_magnitude": _("The administered activity was read in the unit its size shows (Bq or MBq)."),
 }
 
 

@@ -150,25 +150,23 @@ def _vr_is(ctx: ParseContext, keyword: str, vr: str) -> bool:
 
 
 def tube_current(ctx: ParseContext) -> float | None:
-    """X-Ray Tube Current in mA: (0018,1151) mA, else (0018,9330) mA, else (0018,8151) uA."""
-    found = decimal_in_integer_string(ctx, "XRayTubeCurrent")
-    if found is None:
-        found = number(ctx, "XRayTubeCurrentInmA")
-    if found is None:
-        micro = number(ctx, "XRayTubeCurrentInuA")
-        found = micro * UA_TO_MA if micro is not None else None
-    return found
+    """X-Ray Tube Current in mA, the most precise element first: (0018,8151) uA (DS), else (0018,9330)
+    mA (FD), else (0018,1151) mA (IS: whole milliamperes, 0 for a current under 0.5 mA)."""
+    micro = number(ctx, "XRayTubeCurrentInuA")
+    if micro is not None:
+        return micro * UA_TO_MA
+    found = number(ctx, "XRayTubeCurrentInmA")
+    return found if found is not None else decimal_in_integer_string(ctx, "XRayTubeCurrent")
 
 
 def exposure_time(ctx: ParseContext) -> float | None:
-    """Exposure Time in ms: (0018,1150) ms, else (0018,9328) ms, else (0018,8150) us."""
-    found = decimal_in_integer_string(ctx, "ExposureTime")
-    if found is None:
-        found = number(ctx, "ExposureTimeInms")
-    if found is None:
-        micro = number(ctx, "ExposureTimeInuS")
-        found = micro * US_TO_MS if micro is not None else None
-    return found
+    """Exposure Time in ms, the most precise element first: (0018,8150) us (DS), else (0018,9328) ms
+    (FD), else (0018,1150) ms (IS: whole milliseconds, 0 for an exposure under 0.5 ms)."""
+    micro = number(ctx, "ExposureTimeInuS")
+    if micro is not None:
+        return micro * US_TO_MS
+    found = number(ctx, "ExposureTimeInms")
+    return found if found is not None else decimal_in_integer_string(ctx, "ExposureTime")
 
 
 def exposure_uas(ctx: ParseContext) -> float | None:

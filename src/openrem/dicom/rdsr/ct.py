@@ -14,6 +14,7 @@ from openrem.dicom.classify import Kind
 from openrem.dicom.parse import ParseContext, ParseFailure, parser
 from openrem.dicom.rdsr.ct_event import read_event
 from openrem.dicom.rdsr.ct_values import count, measure
+from openrem.dicom.rdsr.nesting import contained
 from openrem.dicom.records import CtAccumulated, CtRadiationDose, DoseReport
 from openrem.dicom.srtree import ContentItem
 from openrem.dicom.values import clean_text, parse_dt
@@ -51,8 +52,9 @@ def read_ct_radiation_dose(ctx: ParseContext, root: ContentItem) -> CtRadiationD
     procedure = root.find(codes.PROCEDURE_REPORTED)
     if procedure is None:
         ctx.warn("CT dose report without Procedure Reported")
-    events = tuple(read_event(ctx, item) for item in root.find_all(codes.CT_ACQUISITION))
-    accumulated = tuple(read_accumulated(ctx, item) for item in root.find_all(codes.CT_ACCUMULATED_DOSE_DATA))
+    events = tuple(read_event(ctx, item) for item in contained(ctx, root, codes.CT_ACQUISITION, "TID 10011"))
+    accumulated = tuple(read_accumulated(ctx, item)
+                        for item in contained(ctx, root, codes.CT_ACCUMULATED_DOSE_DATA, "TID 10011"))
     if not accumulated:
         ctx.warn("CT dose report without CT Accumulated Dose Data (TID 10012)")
     _check_event_count(ctx, accumulated, len(events))

@@ -69,10 +69,9 @@ def _yes_no(ctx: ParseContext, parent: ContentItem, concept: Concept) -> bool | 
     item = parent.find(concept)
     if item is None or item.code is None:
         return None
-    pair = (item.code.value, item.code.scheme)
-    if pair in codes.YES.keys:
+    if codes.YES.matches(item.code.value, item.code.scheme):
         return True
-    if pair in codes.NO.keys:
+    if codes.NO.matches(item.code.value, item.code.scheme):
         return False
     ctx.warn(f"{concept.name}: code {item.code.value} ({item.code.scheme}) is not Yes or No; ignored")
     return None

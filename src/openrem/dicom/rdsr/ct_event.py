@@ -15,6 +15,7 @@ from openrem.dicom.header import repair_utf8_text
 from openrem.dicom.parse import ParseContext
 from openrem.dicom.rdsr.ct_dosecheck import read_dose_check
 from openrem.dicom.rdsr.ct_values import count, measure
+from openrem.dicom.rdsr.nesting import contained_one
 from openrem.dicom.rdsr.proj_events import target_region_laterality
 from openrem.dicom.records import CtEvent, CtXraySource, ScanningLength
 from openrem.dicom.srtree import ContentItem
@@ -32,8 +33,8 @@ def read_event(ctx: ParseContext, event: ContentItem) -> CtEvent:
     uid = event.txt(codes.IRRADIATION_EVENT_UID)
     if not uid:
         ctx.warn("CT Acquisition without Irradiation Event UID")
-    params = event.find(codes.CT_ACQUISITION_PARAMETERS)
-    ct_dose = event.find(codes.CT_DOSE)
+    params = contained_one(ctx, event, codes.CT_ACQUISITION_PARAMETERS, "TID 10013")
+    ct_dose = contained_one(ctx, event, codes.CT_DOSE, "TID 10013")
     comment = event.txt(codes.COMMENT)
     modulation = event.txt(codes.XRAY_MODULATION_TYPE)
     if not modulation and comment:
@@ -80,7 +81,7 @@ def _conversion_factor(ctx: ParseContext, ct_dose: ContentItem | None) -> float 
 
 
 def _water_equivalent_diameter(ctx: ParseContext, ct_dose: ContentItem | None) -> float | None:
-    """Water Equivalent Diameter (113987, DCM; AAPM Report 220) in mm, from the CT Dose container.
+    """Water Equivalent Diameter (113980, DCM; AAPM Report 220) in mm, from the CT Dose container.
 
     CP-1525 added it to TID 10013 with the Size Specific Dose Estimation rows; it is looked for at
     any depth below CT Dose (directly or under the item it qualifies), first occurrence wins.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from openrem.dicom import codes, header
 from openrem.dicom.classify import Kind
 from openrem.dicom.parse import ParseContext, ParseFailure, parser
+from openrem.dicom.rdsr.nesting import contained
 from openrem.dicom.rdsr.proj_accumulated import read_accumulated
 from openrem.dicom.rdsr.proj_events import read_event
 from openrem.dicom.rdsr.proj_vendor import (
@@ -73,7 +74,7 @@ def _has_intent(root: ContentItem, ctx: ParseContext) -> Coded | None:
 def _events(root: ContentItem, ctx: ParseContext) -> tuple[ProjectionEvent, ...]:
     position = siemens_patient_position(root.txt(codes.COMMENT))
     events = []
-    for item in root.find_all(codes.IRRADIATION_EVENT_XRAY_DATA):
+    for item in contained(ctx, root, codes.IRRADIATION_EVENT_XRAY_DATA, "TID 10001"):
         event = read_event(item, ctx)
         if event is not None:
             events.append(apply_event_fixes(item, event, position, ctx))
@@ -87,7 +88,7 @@ def read_projection_dose(root: ContentItem, ctx: ParseContext) -> tuple[Projecti
         ctx.warn("no Procedure Reported")
     device_type = root.coded(codes.ACQUISITION_DEVICE_TYPE)
     accumulated = tuple(read_accumulated(c, device_type, ctx)
-                        for c in root.find_all(codes.ACCUMULATED_XRAY_DOSE_DATA))
+                        for c in contained(ctx, root, codes.ACCUMULATED_XRAY_DOSE_DATA, "TID 10001"))
     if not accumulated:
         ctx.warn("no Accumulated X-Ray Dose Data")
     dose = ProjectionXRayDose(

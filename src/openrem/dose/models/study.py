@@ -100,7 +100,7 @@ class Study(models.Model):
     max_ssde_mgy = models.FloatField(null=True, blank=True, db_comment="unit: mGy; highest event SSDE")
     effective_dose_estimate_msv = models.FloatField(
         null=True, blank=True, db_comment="unit: mSv; population-average estimate, not patient dose")
-    effective_dose_region = models.CharField(max_length=64, null=True, blank=True)
+    effective_dose_region = models.TextField(null=True, blank=True)  # CT regions or NM agents, "+"-joined
     effective_dose_coefficients = models.CharField(max_length=64, null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     vendor_fixes = models.JSONField(default=list, blank=True)
