@@ -27,6 +27,8 @@ SCT_SYNONYMS = {  # constant -> meanings PS3.16 gives its SCT codes under other 
     "REGION_HEART": "Endo-cardiac|Heart",
     "REGION_PELVIS": "Pelvic structure (body structure)",
     "RIGHT_AND_LEFT": "Bilateral",
+    **{name: name.capitalize() for name in ("COPPER", "MOLYBDENUM", "RHODIUM", "SILVER", "TUNGSTEN")},
+    "ALUMINIUM": "Aluminum",
 }
 DCM_VARIANTS = {"ACCUMULATED_AVERAGE_GLANDULAR_DOSE": "Accumulated Average Glandular Dose (mammo)"}
 

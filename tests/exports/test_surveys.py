@@ -180,3 +180,15 @@ def test_openskin_one_study(tmp_path: Path) -> None:
     assert row["Patient name"] == "Anon" and row["Study instance UID"] == "9.2"
     assert float(row["Dose area product (Gy.m2)"]) == 0.003 and float(row["Dose (RP) (Gy)"]) == 0.05
     assert row["Irradiation event type"] == "Fluoroscopy" and row["kVp (kV)"] == "80.0"
+
+
+@pytest.mark.parametrize(("stored", "symbol"), [
+    ("C-127F9|SRT", "Cu"), ("66925006|SCT", "Cu"), ("12503006|SCT", "Al"), ("59801003|SCT", "Rh"),
+    ("41967008|SCT", "Ag"), ("71128006|SCT", "Mo"), ("66925006|sct", "Cu"), ("12503006|DCM", None),
+])
+def test_filter_materials_in_either_snomed_scheme(stored: str, symbol: str | None) -> None:
+    """CID 10006 materials are matched in their SNOMED-RT and SNOMED CT codes (a survey column
+    stayed empty for a system sending SNOMED CT)."""
+    from openrem.exports.survey_codes import FILTERS, lookup
+
+    assert lookup(stored, FILTERS) == symbol

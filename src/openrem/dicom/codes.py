@@ -301,14 +301,15 @@ IEC_HEAD_PHANTOM = dcm("113690", "IEC Head Dosimetry Phantom")
 IEC_BODY_PHANTOM = dcm("113691", "IEC Body Dosimetry Phantom")
 
 
-def _srt_material(name: str, srt: str) -> Concept:
-    return Concept(name, (srt, "SRT"), (srt, "SNM3"))
+def _material(name: str, srt: str, sct: str) -> Concept:
+    return Concept(name, (srt, "SRT"), (srt, "SNM3"), (sct, "SCT"))
 
 
-# Filter and anode target materials (CID 10006 / 10016): the legacy SNOMED-RT codes systems send
-ALUMINIUM = _srt_material("Aluminum or Aluminum compound", "C-120F9")
-COPPER = _srt_material("Copper or Copper compound", "C-127F9")
-MOLYBDENUM = _srt_material("Molybdenum or Molybdenum compound", "C-150F9")
-RHODIUM = _srt_material("Rhodium or Rhodium compound", "C-167F9")
-SILVER = _srt_material("Silver or Silver compound", "C-137F9")
-TUNGSTEN = _srt_material("Tungsten or Tungsten compound", "C-164F9")
+# Filter and anode target materials (CID 10006 / 10016): the legacy SNOMED-RT codes most systems
+# send and the SNOMED CT codes that replaced them
+ALUMINIUM = _material("Aluminum or Aluminum compound", "C-120F9", "12503006")
+COPPER = _material("Copper or Copper compound", "C-127F9", "66925006")
+MOLYBDENUM = _material("Molybdenum or Molybdenum compound", "C-150F9", "71128006")
+RHODIUM = _material("Rhodium or Rhodium compound", "C-167F9", "59801003")
+SILVER = _material("Silver or Silver compound", "C-137F9", "41967008")
+TUNGSTEN = _material("Tungsten or Tungsten compound", "C-164F9", "26194003")

@@ -124,25 +124,38 @@ def requested_procedure(ds: Dataset) -> tuple[str | None, str | None]:
     return value, text(ds, "RequestedProcedureDescription")
 
 
-def study_date_time(ds: Dataset, warn: Warn = _ignore) -> tuple[Any, Any]:
-    """Study date and time with the fallbacks of inventory 6.9: study, content, series (acquisition).
+MOMENT_SOURCES = ("Study", "Content", "Series", "Acquisition")
+"""Where the study date and time are looked for, in order (inventory 6.9)."""
 
-    A missing date stays None (the object is still stored) and is reported through ``warn``.
+
+def study_date_time(ds: Dataset, warn: Warn = _ignore) -> tuple[Any, Any]:
+    """Study date and time with the fallbacks of inventory 6.9: study, content, series, acquisition.
+
+    The date and its time come from the same place: the first of :data:`MOMENT_SOURCES` with a valid
+    date, with its own time, else the time of a later source of the same date (so a report written
+    after midnight never pairs the study's date with the next day's time). Without any date, the
+    first valid time is kept. A missing date or time stays None (the object is still stored); every
+    fallback and every gap is reported through ``warn``.
     """
-    date = None
-    for keyword in ("StudyDate", "ContentDate", "SeriesDate", "AcquisitionDate"):
-        date = parse_da(ds.get(keyword))
-        if date is not None:
-            break
-    if date is None:
+    moments = [(source, parse_da(ds.get(f"{source}Date")), parse_tm(ds.get(f"{source}Time")))
+               for source in MOMENT_SOURCES]
+    dated = [m for m in moments if m[1] is not None]
+    if not dated:
         warn("no valid Study, Content, Series or Acquisition Date: study date left empty")
-    time = None
-    for keyword in ("StudyTime", "ContentTime", "SeriesTime", "AcquisitionTime"):
-        time = parse_tm(ds.get(keyword))
-        if time is not None:
-            break
+        time = next((t for _, _, t in moments if t is not None), None)
+        if time is None:
+            warn("no valid Study, Content, Series or Acquisition Time: study time left empty")
+        return None, time
+    source, date, time = dated[0]
+    if source != "Study":
+        warn(f"no valid Study Date: the {source} Date is used")
     if time is None:
-        warn("no valid Study, Content, Series or Acquisition Time: study time left empty")
+        same_day = next(((s, t) for s, d, t in dated[1:] if d == date and t is not None), None)
+        if same_day is None:
+            warn(f"no valid {source} Time nor a time of the same date: study time left empty")
+        else:
+            time = same_day[1]
+            warn(f"no valid {source} Time: the {same_day[0]} Time of the same date is used")
     return date, time
 
 

@@ -374,7 +374,7 @@ class OrganDose:
     laterality: Coded | None = None
     mass: float | None = None
     measurement_method: str | None = None
-    organ_dose: MSv = None
+    organ_dose: MGy = None  # absorbed dose (113518, TID 10023)
     reference_authority: str | None = None
 
 

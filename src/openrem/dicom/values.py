@@ -112,8 +112,9 @@ def parse_tm(value: Any) -> dt.time | None:
         return None
 
 
-def parse_dt(value: Any) -> dt.datetime | None:
-    """Decode a DT (YYYYMMDDHHMMSS.FFFFFF&ZZXX); a UTC offset is dropped (times are local)."""
+def parse_dt(value: Any, time_if_absent: dt.time | None = None) -> dt.datetime | None:
+    """Decode a DT (YYYYMMDDHHMMSS.FFFFFF&ZZXX); a UTC offset is dropped (times are local). A DT of
+    a date alone is at ``time_if_absent`` (the separate time element beside it), else midnight."""
     text = _clean(value)
     if not text:
         return None
@@ -124,7 +125,7 @@ def parse_dt(value: Any) -> dt.datetime | None:
     date = parse_da(text[:8])
     if date is None:
         return None
-    time = parse_tm(text[8:]) if len(text) > 8 else dt.time(0, 0)
+    time = parse_tm(text[8:]) if len(text) > 8 else (time_if_absent or dt.time(0, 0))
     if time is None:
         return None
     return dt.datetime.combine(date, time)

@@ -49,8 +49,22 @@ def _plane_totals(acc: r.AccumulatedXrayDose) -> tuple[float | None, float | Non
     return dap, rp
 
 
+def _planes_in_order(accumulated: list[r.AccumulatedXrayDose]) -> list[r.AccumulatedXrayDose]:
+    """The accumulated data per plane, plane A first (CID 10003: Plane A or Single Plane, else the
+    first without a plane code), then Plane B. An All Planes container is a total over the planes:
+    it stands for them only when no container of a single plane is sent."""
+    def rank(acc: r.AccumulatedXrayDose) -> int:
+        if _is(acc.acquisition_plane, codes.PLANE_B):
+            return 1
+        return 2 if _is(acc.acquisition_plane, codes.PLANE_UNDEFINED) else 0
+
+    per_plane = sorted((a for a in accumulated if rank(a) < 2), key=rank)  # stable: sent order otherwise
+    return per_plane or [a for a in accumulated if rank(a) == 2][:1]
+
+
 def projection_summary(proj: tuple[r.ProjectionXRayDose, ...]) -> dict[str, Any]:
-    """Event counts and DAP / dose at RP per plane (plane A = first accumulated row), AGD per breast."""
+    """Event counts and DAP / dose at RP per plane (by their plane codes, :func:`_planes_in_order`),
+    AGD per breast."""
     events = [e for p in proj for e in p.events]
     accumulated = [a for p in proj for a in p.accumulated]
     out: dict[str, Any] = {"number_of_events": len(events)}
@@ -64,7 +78,7 @@ def projection_summary(proj: tuple[r.ProjectionXRayDose, ...]) -> dict[str, Any]
         out["total_agd_both"] = _sum(m.accumulated_average_glandular_dose for m in mammo
                                      if _is(m.laterality, codes.BOTH_BREASTS))
         return out
-    planes = [a for a in accumulated]
+    planes = _planes_in_order(accumulated)
     out["number_of_planes"] = len(planes)
     out["number_of_events_a"] = sum(
         _is(e.acquisition_plane, codes.PLANE_A) or _is(e.acquisition_plane, codes.SINGLE_PLANE)

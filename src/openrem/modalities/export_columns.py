@@ -341,7 +341,7 @@ MG = ExportSpec(
 
 _ORGAN = (
     Col(_("Organ"), "finding_site", kind=TEXT), Col(_("Laterality"), "laterality", kind=TEXT),
-    Col(_("Organ dose"), "organ_dose", unit="mSv"), Col(_("Mass"), "mass", unit="g"),
+    Col(_("Organ dose"), "organ_dose", unit="mGy"), Col(_("Mass"), "mass", unit="g"),
     Col(_("Method"), "measurement_method", kind=TEXT), Col(_("Reference"), "reference_authority", kind=TEXT),
 )
 _CHARACTERISTICS = (

@@ -135,9 +135,10 @@ def acquisition_datetime(ds: Dataset) -> dt.datetime | None:
 
     Acquisition DateTime (0008,002A), else Acquisition Date and Time (0008,0022 / 0008,0032), else
     Content Date and Time (0008,0023 / 0008,0033), the time the pixel data were created, which some
-    systems send alone. A date without its time is taken at midnight.
+    systems send alone. An Acquisition DateTime of a date alone takes the Acquisition Time; a date
+    without any time is taken at midnight.
     """
-    found = parse_dt(raw_value(ds, "AcquisitionDateTime"))
+    found = parse_dt(raw_value(ds, "AcquisitionDateTime"), parse_tm(raw_value(ds, "AcquisitionTime")))
     if found is not None:
         return found
     for date_keyword, time_keyword in (("AcquisitionDate", "AcquisitionTime"), ("ContentDate", "ContentTime")):

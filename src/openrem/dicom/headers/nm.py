@@ -119,10 +119,10 @@ def _administration_times(ctx: ParseContext, info: Dataset) -> tuple[dt.datetime
     """Radiopharmaceutical Start/Stop DateTime (0018,1078/1079), else the Start/Stop Time (0018,1072/
     1073) on the date of the series; an administration starts before its series, so a start time
     later in the day than the series time was on the day before (an injection before midnight)."""
-    start = parse_dt(info.get("RadiopharmaceuticalStartDateTime"))
-    stop = parse_dt(info.get("RadiopharmaceuticalStopDateTime"))
     start_time = parse_tm(info.get("RadiopharmaceuticalStartTime"))
     stop_time = parse_tm(info.get("RadiopharmaceuticalStopTime"))
+    start = parse_dt(info.get("RadiopharmaceuticalStartDateTime"), start_time)
+    stop = parse_dt(info.get("RadiopharmaceuticalStopDateTime"), stop_time)
     day, series_time = _series_moment(ctx.ds)
     if start is None and start_time is not None and day is not None:
         start = combine(day, start_time)

@@ -14,10 +14,11 @@ from openrem.dicom.classify import Kind
 from openrem.dicom.parse import ParseContext, ParseFailure, parser
 from openrem.dicom.rdsr.ct_event import read_event
 from openrem.dicom.rdsr.ct_values import count, measure
+from openrem.dicom.rdsr.moments import read_datetime
 from openrem.dicom.rdsr.nesting import contained
 from openrem.dicom.records import CtAccumulated, CtRadiationDose, DoseReport
 from openrem.dicom.srtree import ContentItem
-from openrem.dicom.values import clean_text, parse_dt
+from openrem.dicom.values import clean_text
 
 
 @parser(Kind.CT_RDSR)
@@ -63,8 +64,8 @@ def read_ct_radiation_dose(ctx: ParseContext, root: ContentItem) -> CtRadiationD
     return CtRadiationDose(
         procedure_reported=procedure.as_coded() if procedure is not None else None,
         has_intent=procedure.coded(codes.HAS_INTENT) if procedure is not None else None,
-        start_of_xray_irradiation=parse_dt(root.txt(codes.START_OF_XRAY_IRRADIATION)),
-        end_of_xray_irradiation=parse_dt(root.txt(codes.END_OF_XRAY_IRRADIATION)),
+        start_of_xray_irradiation=read_datetime(ctx, root, codes.START_OF_XRAY_IRRADIATION),
+        end_of_xray_irradiation=read_datetime(ctx, root, codes.END_OF_XRAY_IRRADIATION),
         scope_of_accumulation=root.coded(codes.SCOPE_OF_ACCUMULATION),
         source_of_dose_information=root.coded(codes.SOURCE_OF_DOSE_INFORMATION),
         comment=root.txt(codes.COMMENT),

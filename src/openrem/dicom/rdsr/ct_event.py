@@ -15,11 +15,11 @@ from openrem.dicom.header import repair_utf8_text
 from openrem.dicom.parse import ParseContext
 from openrem.dicom.rdsr.ct_dosecheck import read_dose_check
 from openrem.dicom.rdsr.ct_values import count, measure
+from openrem.dicom.rdsr.moments import read_datetime
 from openrem.dicom.rdsr.nesting import contained_one
 from openrem.dicom.rdsr.proj_events import target_region_laterality
 from openrem.dicom.records import CtEvent, CtXraySource, ScanningLength
 from openrem.dicom.srtree import ContentItem
-from openrem.dicom.values import parse_dt
 
 _MODULATION_IN_COMMENT = re.compile(r"X-ray\s+Modulation\s+Type\s*=\s*([^,;\n]+)", re.IGNORECASE)
 
@@ -47,7 +47,7 @@ def read_event(ctx: ParseContext, event: ContentItem) -> CtEvent:
         target_region_laterality=target_region_laterality(event),
         procedure_context=event.coded(codes.PROCEDURE_CONTEXT),
         irradiation_event_label=event.txt(codes.IRRADIATION_EVENT_LABEL),
-        date_time_started=parse_dt(event.txt(codes.DATETIME_STARTED)),
+        date_time_started=read_datetime(ctx, event, codes.DATETIME_STARTED),
         mean_ctdivol=measure(ctx, ct_dose, codes.MEAN_CTDIVOL, "mGy"),
         dlp=measure(ctx, ct_dose, codes.DLP, "mGy.cm"),
         ctdiw_phantom_type=ct_dose.coded(codes.CTDIW_PHANTOM_TYPE) if ct_dose is not None else None,

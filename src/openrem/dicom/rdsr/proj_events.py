@@ -7,6 +7,7 @@ With TID 10003a (detector data), TID 10003b (source data, see :mod:`.proj_source
 from __future__ import annotations
 
 from openrem.dicom import codes
+from openrem.dicom.rdsr.moments import read_datetime
 from openrem.dicom.rdsr.proj_source import read_source
 from openrem.dicom.rdsr.proj_values import (
     ANGLE_DEG,
@@ -19,7 +20,6 @@ from openrem.dicom.rdsr.proj_values import (
 )
 from openrem.dicom.records import Coded, Detector, Distances, Mechanical, ProjectionEvent
 from openrem.dicom.srtree import ContentItem
-from openrem.dicom.values import parse_dt
 
 
 def read_distances(event: ContentItem, ctx: Warner) -> Distances:
@@ -114,14 +114,13 @@ def read_event(event: ContentItem, ctx: Warner) -> ProjectionEvent | None:
     if not uid:
         ctx.warn("Irradiation Event X-Ray Data without Irradiation Event UID: event skipped")
         return None
-    started = event.txt(codes.DATETIME_STARTED)
     rp = event.find(codes.REFERENCE_POINT_DEFINITION)
     return ProjectionEvent(
         irradiation_event_uid=uid,
         acquisition_plane=event.coded(codes.ACQUISITION_PLANE),
         irradiation_event_type=event.coded(codes.IRRADIATION_EVENT_TYPE),
         acquisition_protocol=event.txt(codes.ACQUISITION_PROTOCOL),
-        date_time_started=parse_dt(started) if started else None,
+        date_time_started=read_datetime(ctx, event, codes.DATETIME_STARTED),
         anatomical_structure=event.coded(codes.ANATOMICAL_STRUCTURE),
         laterality=_laterality(event),
         image_view=event.coded(codes.IMAGE_VIEW),

@@ -13,7 +13,6 @@ with a warning.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 from openrem.dicom import codes
@@ -22,6 +21,7 @@ from openrem.dicom.codes import Concept
 from openrem.dicom.header import read_equipment, read_patient, read_study
 from openrem.dicom.parse import ParseContext, ParseFailure, parser
 from openrem.dicom.quantity import read_value
+from openrem.dicom.rdsr.moments import read_datetime
 from openrem.dicom.records import (
     Administration,
     DoseReport,
@@ -30,7 +30,7 @@ from openrem.dicom.records import (
     RadiopharmaceuticalDose,
 )
 from openrem.dicom.srtree import ContentItem
-from openrem.dicom.values import clean_text, parse_dt
+from openrem.dicom.values import clean_text
 
 # Factors that convert a value in the given UCUM unit to the unit the record stores.
 ACTIVITY_MBQ: Mapping[str, float] = {"MBq": 1.0, "Bq": 1e-6, "kBq": 1e-3, "GBq": 1e3, "mCi": 37.0}
@@ -140,14 +140,6 @@ def measure(
     return read_value(child, units, ctx, concept.name)
 
 
-def _datetime(item: ContentItem, concept: Concept, ctx: ParseContext) -> dt.datetime | None:
-    raw = item.txt(concept)
-    value = parse_dt(raw)
-    if raw and value is None:
-        ctx.warn(f"{concept.name}: {raw!r} is not a valid date-time")
-    return value
-
-
 # ------------------------------------------------------------------------- TID 10022 / 10023
 
 
@@ -171,8 +163,8 @@ def read_administration(ctx: ParseContext, item: ContentItem) -> Administration:
         ),
         administered_activity=activity,
         effective_dose=effective_dose(ctx, item),
-        radiopharmaceutical_start_datetime=_datetime(item, codes.RADIOPHARMACEUTICAL_START_DATETIME, ctx),
-        radiopharmaceutical_stop_datetime=_datetime(item, codes.RADIOPHARMACEUTICAL_STOP_DATETIME, ctx),
+        radiopharmaceutical_start_datetime=read_datetime(ctx, item, codes.RADIOPHARMACEUTICAL_START_DATETIME),
+        radiopharmaceutical_stop_datetime=read_datetime(ctx, item, codes.RADIOPHARMACEUTICAL_STOP_DATETIME),
         radiopharmaceutical_volume=measure(ctx, item, codes.RADIOPHARMACEUTICAL_VOLUME, VOLUME_ML),
         route_of_administration=item.coded(codes.ROUTE_OF_ADMINISTRATION),
         laterality=item.coded(codes.LATERALITY),
