@@ -5,7 +5,7 @@
   read would be "taken as" the stored unit: uGy read as mGy is a factor of 1000.
 * Coding Scheme Designator is CS (upper case); "dcm" or " DCM" is still DCM.
 * A Decimal String holds digits, sign, point and exponent only: '1_000' (which Python's float
-  takes) is not a number.
+  takes) and '7.46/100' (which was read as 7.46) are not numbers.
 """
 
 from __future__ import annotations
@@ -74,14 +74,18 @@ def test_lower_case_coding_scheme_designators() -> None:
 
 
 @pytest.mark.parametrize(("text", "value"), [
-    ("1_000", None), ("7_46", None), ("nan", None), ("infinity", None), ("0x10", None),
+    ("1_000", None), ("7_46", None), ("7.46/100", None), ("nan", None), ("infinity", None), ("0x10", None),
     ("+7.46", 7.46), (" 7.46 ", 7.46), (".746E+1", 7.46), ("746e-2", 7.46), ("7.", 7.0), ("-0.5", -0.5),
 ])
 def test_decimal_string_characters(text: str, value: float | None) -> None:
     assert parse_ds(text) == (pytest.approx(value) if value is not None else None)
 
 
-def test_underscore_in_an_sr_number_is_dropped_with_a_warning() -> None:
-    report = _report(set_num(_base(), MEAN_CTDIVOL, "7_46"))
+@pytest.mark.parametrize("text", ["7_46", "7.46/1"])
+def test_no_number_in_an_sr_item_is_dropped_with_a_warning(text: str) -> None:
+    placeholder = "9.8765"  # written by pydicom, then replaced by bytes pydicom would not write
+    data = set_num(_base(), MEAN_CTDIVOL, placeholder)
+    assert data.count(placeholder.encode()) >= 1 and len(text) <= len(placeholder)
+    report = _report(data.replace(placeholder.encode(), text.ljust(len(placeholder)).encode()))
     assert all(v is None for v in _ctdivols(report))
-    assert any("'7_46' is not a number" in w for w in report.warnings)
+    assert any(f"{text!r} is not a number" in w for w in report.warnings)

@@ -48,3 +48,17 @@ def test_containers_without_plane_codes_keep_their_order() -> None:
     assert (out["total_dap_a"], out["total_dap_b"]) == (3.0e-4, 4.0e-4)
     single = _summary(_acc(SINGLE, 5.0e-4, 0.2))
     assert single["total_dap_a"] == 5.0e-4 and single["number_of_planes"] == 1
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    (r.Coded("80248007", "SCT", "Left breast"), r.Coded("73056007", "SCT", "Right breast")),
+    (r.Coded("T-04030", "SRT", "Left breast"), r.Coded("T-04020", "SRT", "Right breast")),
+    (r.Coded("7771000", "SCT", "Left"), r.Coded("24028007", "SCT", "Right")),  # CID 244 instead of 6022
+    (r.Coded("G-A101", "SRT", "Left"), r.Coded("G-A100", "SRT", "Right")),
+])
+def test_accumulated_glandular_dose_per_breast(left: r.Coded, right: r.Coded) -> None:
+    accumulated = r.AccumulatedXrayDose(accum_mammography=(
+        r.AccumMammography(laterality=left, accumulated_average_glandular_dose=1.5),
+        r.AccumMammography(laterality=right, accumulated_average_glandular_dose=2.5)))
+    out = _summary(accumulated)
+    assert (out["total_agd_left"], out["total_agd_right"], out["total_agd_both"]) == (1.5, 2.5, None)

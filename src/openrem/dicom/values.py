@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-_DS_SEP = re.compile(r"[\\/]")
+_DS_SEP = re.compile(r"\\")  # values of a multi-valued DS (a '/' is no separator: '7.46/100' is no number)
 _DS_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 """A Decimal String value (PS3.5 Table 6.2-1: digits, '+', '-', 'E', 'e', '.'); Python's float()
 also takes '1_000', 'nan' and 'infinity', which are no DS."""

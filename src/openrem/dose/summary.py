@@ -71,12 +71,12 @@ def projection_summary(proj: tuple[r.ProjectionXRayDose, ...]) -> dict[str, Any]
     mammo = [m for a in accumulated for m in a.accum_mammography]
     is_mammo = any(_is(p.procedure_reported, codes.MAMMOGRAPHY) for p in proj) or bool(mammo)
     if is_mammo:
-        out["total_agd_left"] = _sum(m.accumulated_average_glandular_dose for m in mammo
-                                     if _is(m.laterality, codes.LEFT_BREAST))
-        out["total_agd_right"] = _sum(m.accumulated_average_glandular_dose for m in mammo
-                                      if _is(m.laterality, codes.RIGHT_BREAST))
-        out["total_agd_both"] = _sum(m.accumulated_average_glandular_dose for m in mammo
-                                     if _is(m.laterality, codes.BOTH_BREASTS))
+        for key, breast, side in (("total_agd_left", codes.LEFT_BREAST, codes.LEFT),
+                                  ("total_agd_right", codes.RIGHT_BREAST, codes.RIGHT),
+                                  ("total_agd_both", codes.BOTH_BREASTS, codes.RIGHT_AND_LEFT)):
+            # the breast (CID 6022), or the side (CID 244) some systems send in its place
+            out[key] = _sum(m.accumulated_average_glandular_dose for m in mammo
+                            if _is(m.laterality, breast) or _is(m.laterality, side))
         return out
     planes = _planes_in_order(accumulated)
     out["number_of_planes"] = len(planes)
