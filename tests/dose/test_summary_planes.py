@@ -62,3 +62,15 @@ def test_accumulated_glandular_dose_per_breast(left: r.Coded, right: r.Coded) ->
         r.AccumMammography(laterality=right, accumulated_average_glandular_dose=2.5)))
     out = _summary(accumulated)
     assert (out["total_agd_left"], out["total_agd_right"], out["total_agd_both"]) == (1.5, 2.5, None)
+
+
+def test_fluoroscopy_and_acquisition_totals_stand_for_a_missing_total() -> None:
+    """TID 10004 sent without its Dose Area Product and Dose (RP) totals: their sum is the plane's."""
+    proj = r.AccumProjection(fluoro_dose_area_product_total=3.0e-4, acquisition_dose_area_product_total=1.0e-4,
+                             fluoro_dose_rp_total=0.02, acquisition_dose_rp_total=0.01)
+    out = _summary(r.AccumulatedXrayDose(acquisition_plane=SINGLE, accum_proj=proj))
+    assert out["total_dap_a"] == pytest.approx(4.0e-4) and out["total_rp_dose_a"] == pytest.approx(0.03)
+    fluoro_only = r.AccumProjection(fluoro_dose_area_product_total=3.0e-4)
+    assert _summary(r.AccumulatedXrayDose(accum_proj=fluoro_only))["total_dap"] == pytest.approx(3.0e-4)
+    sent = r.AccumProjection(fluoro_dose_area_product_total=3.0e-4, dose_area_product_total=5.0e-4)
+    assert _summary(r.AccumulatedXrayDose(accum_proj=sent))["total_dap"] == pytest.approx(5.0e-4)

@@ -39,13 +39,20 @@ def ct_summary(ct: tuple[r.CtRadiationDose, ...]) -> dict[str, Any]:
 
 
 def _plane_totals(acc: r.AccumulatedXrayDose) -> tuple[float | None, float | None]:
+    """DAP and dose at RP of one plane: the totals of TID 10007, else of TID 10004, else (a report
+    that leaves the total out) the sum of its fluoroscopy and acquisition totals."""
     integrated, proj = acc.accum_integrated, acc.accum_proj
     dap = integrated.dose_area_product_total if integrated else None
     rp = integrated.dose_rp_total if integrated else None
-    if dap is None and proj is not None:
-        dap = proj.dose_area_product_total
-    if rp is None and proj is not None:
-        rp = proj.dose_rp_total
+    if proj is not None:
+        if dap is None:
+            dap = proj.dose_area_product_total
+        if dap is None:
+            dap = _sum([proj.fluoro_dose_area_product_total, proj.acquisition_dose_area_product_total])
+        if rp is None:
+            rp = proj.dose_rp_total
+        if rp is None:
+            rp = _sum([proj.fluoro_dose_rp_total, proj.acquisition_dose_rp_total])
     return dap, rp
 
 
