@@ -6,7 +6,9 @@ OFFSET pages; a damaged cursor falls back to the page number.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -101,7 +103,29 @@ def test_damaged_cursor_falls_back_to_the_page_number(viewer: Client, studies_wi
         response = viewer.get(f"/ct/?per_page=10&o=dlp&page=2&after={bad}")
         assert response.status_code == 200
         assert _rows(response.content.decode()) == by_number
-    assert decode("W1tdXQ") is None and decode(None) is None
+    assert decode("W1tdXQ", Ordering("total_dlp", False)) is None and decode(None, Ordering("total_dlp", False)) is None
+
+
+def _cursor(value: object, pk: object) -> str:
+    raw = json.dumps([value, pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("order", "value", "pk"), [
+    ("-date", "abc", 1), ("-date", 5, 1), ("date", {"dt": "not a time"}, 1), ("-dlp", "abc", 1),
+    ("-date", 10**30, 1), ("-dlp", 1.5, 2**63), ("-dlp", float("nan"), 1), ("dlp", float("inf"), 1),
+    ("-dlp", 1.5, -1), ("-events", 2**70, 1),
+])
+def test_cursor_that_is_no_row_of_the_ordering_falls_back(viewer: Client, studies_with_ties: list[int], order: str,
+                                                          value: object, pk: object) -> None:
+    """A cursor whose value cannot be one of the ordering's column (text for a date, a number beyond
+    the column, NaN) or whose pk is out of range is ignored, like an unreadable one; it was a server
+    error."""
+    by_number = _rows(viewer.get(f"/ct/?per_page=10&o={order}&page=2").content.decode())
+    for name in ("after", "before"):
+        response = viewer.get(f"/ct/?per_page=10&o={order}&page=2&{name}={_cursor(value, pk)}")
+        assert response.status_code == 200
+        assert _rows(response.content.decode()) == by_number
 
 
 def test_cursor_of_a_filtered_list_keeps_the_filter(viewer: Client, studies_with_ties: list[int]) -> None:
@@ -110,3 +134,9 @@ def test_cursor_of_a_filtered_list_keeps_the_filter(viewer: Client, studies_with
     shown = [pk for p in pages for pk in p]
     expected = Study.objects.filter(pk__in=studies_with_ties, total_dlp__gte=30).count()
     assert len(shown) == len(set(shown)) == expected
+
+
+def test_cursor_beyond_a_32_bit_column_is_no_server_error(viewer: Client, studies_with_ties: list[int]) -> None:
+    """2**40 fits SQLite's integers but not a PostgreSQL integer column: ignored there, never an error."""
+    for name in ("after", "before"):
+        assert viewer.get(f"/ct/?per_page=10&o=-events&page=2&{name}={_cursor(2**40, 1)}").status_code == 200

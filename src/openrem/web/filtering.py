@@ -244,11 +244,11 @@ def paginate_keyset(qs: QuerySet[Study], ordering: Ordering, page: Any, per_page
     index range scan that starts at the cursor, so a deep page costs what the first one costs. The
     count follows :func:`paginate` (an estimate or a capped count; never a full count)."""
     number = page_number(page)
-    cursor = decode(after) or decode(before)
+    cursor = decode(after, ordering) or decode(before, ordering)
     if cursor is None or (number == 1 and not after):  # no (readable) cursor, or the first page
         result = paginate(qs, page, per_page, cap)
     else:
-        backwards = decode(after) is None
+        backwards = decode(after, ordering) is None
         rows, more = seek(qs, ordering, cursor, per_page, backwards)
         offset = (number - 1) * per_page
         count, exact, estimated = _count(qs, offset, per_page, cap) if rows else (offset, True, False)

@@ -17,9 +17,12 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
@@ -79,8 +82,47 @@ def encode(study: Study, ordering: Ordering) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(cursor: str | None) -> tuple[Any, int] | None:
-    """(value, pk) of a cursor, ``None`` when it is absent or cannot be read."""
+BIGINT_MAX = 2**63 - 1
+
+
+def _field(path: str) -> Any:
+    model: Any = Study
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
+
+
+def _fits(cursor: tuple[Any, int], ordering: Ordering) -> tuple[Any, int] | None:
+    """``cursor`` with its value as the ordering column holds it; ``None`` when the value cannot be one
+    of that column (text for a date, a number beyond the column, NaN) or the pk is out of range."""
+    value, pk = cursor
+    if not 0 <= pk <= BIGINT_MAX:
+        return None
+    if value is None:
+        return cursor
+    try:
+        python = _field(ordering.field).to_python(value)
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return None
+    if isinstance(python, float) and not math.isfinite(python):
+        return None
+    if isinstance(python, int) and not isinstance(python, bool):  # the column's range (SQLite: 64 bits)
+        low, high = connection.ops.integer_field_range(_field(ordering.field).get_internal_type())
+        if not ((low or -BIGINT_MAX) <= python <= (high or BIGINT_MAX)):
+            return None
+    return python, pk
+
+
+def decode(cursor: str | None, ordering: Ordering) -> tuple[Any, int] | None:
+    """(value, pk) of a cursor of a list in ``ordering``, ``None`` when it is absent or cannot be read
+    as a row of that ordering."""
+    found = _decode(cursor)
+    return _fits(found, ordering) if found is not None else None
+
+
+def _decode(cursor: str | None) -> tuple[Any, int] | None:
     if not cursor or len(cursor) > 400:
         return None
     try:
