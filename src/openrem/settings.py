@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "openrem.web.middleware.UploadLimitMiddleware",
+    "openrem.web.middleware.NumberOutOfRangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "openrem.ops.middleware.ContentSecurityPolicyMiddleware",

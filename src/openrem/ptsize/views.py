@@ -155,7 +155,8 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest) -> HttpResponse:
     """Delete the chosen finished import records (and their logs)."""
-    items = SizeUpload.objects.filter(pk__in=request.POST.getlist("pk")).exclude(
+    chosen = [pk for pk in request.POST.getlist("pk") if pk.isdigit()]  # anything else names no record
+    items = SizeUpload.objects.filter(pk__in=chosen).exclude(
         status__in=[SizeUpload.QUEUED, SizeUpload.PROCESSING])
     if not in_group(request.user, ADMIN):
         items = items.filter(user=_user(request))
