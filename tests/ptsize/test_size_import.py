@@ -105,6 +105,30 @@ def test_unreadable_files() -> None:
         import_sizes(b"a,b\n1,2\n", "a", "height", "")
 
 
+def test_cells_over_the_csv_field_limit() -> None:
+    """A cell longer than the csv module's field limit (131,072 characters) is a CsvError naming the
+    row, in the header (the upload form's check) or in the data (the import)."""
+    huge = "h" * 200_000
+    with pytest.raises(CsvError, match="header row cannot be read as CSV"):
+        import_sizes(f'a,"{huge}\n'.encode(), "a", "b", "")
+    with pytest.raises(CsvError, match="row 3 cannot be read as CSV"):
+        import_sizes(f'Accession,Height\nACC1,170\nACC2,"{huge}\n'.encode(), "Accession", "Height", "")
+
+
+def test_web_upload_of_a_csv_with_a_huge_cell_is_refused_with_its_reason() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    user = User.objects.create(username="sizer2")
+    user.groups.add(Group.objects.get_or_create(name="importsizegroup")[0])
+    client = Client()
+    client.force_login(user)
+    data = ("acc," + "h" * 200_000 + "\n1,2\n").encode()
+    response = client.post("/ptsize/upload/", {"csv_file": SimpleUploadedFile("sizes.csv", data)})
+    assert response.status_code == 400
+    assert "cannot be read as CSV" in response.content.decode()
+    assert not SizeUpload.objects.exists()
+
+
 def test_cli(tmp_path: Path, capsys: Any) -> None:
     pks = _studies()
     path = tmp_path / "sizes.csv"

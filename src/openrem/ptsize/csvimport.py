@@ -75,16 +75,23 @@ def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str
     if "\x00" in text:
         raise CsvError("the file is not a text (CSV) file")
     reader = csv.reader(io.StringIO(text), _dialect(text))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+        raise CsvError(f"the header row cannot be read as CSV: {exc}") from exc
     if not header or not any(h.strip() for h in header):
         raise CsvError("the file has no header row")
     titles = [h.strip() for h in header]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            yield number, {t: (cells[i].strip() if i < len(cells) else "") for i, t in enumerate(titles)}
+        number = 1
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                yield number, {t: (cells[i].strip() if i < len(cells) else "") for i, t in enumerate(titles)}
+        except csv.Error as exc:
+            raise CsvError(f"row {number + 1} cannot be read as CSV: {exc}") from exc
 
     return titles, rows()
 
