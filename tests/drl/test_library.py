@@ -134,3 +134,34 @@ def test_german_radiography_values_in_their_unit() -> None:
     chest = de.values.get(exam="Thorax p. a.")
     assert (chest.quantity, chest.value, chest.unit, chest.patient_group) == ("dap", 12.0, "cGy.cm2", "adult")
     assert "BAnz AT 11.01.2023 B11" in de.source and de.modality == "DX"
+
+
+SMALL = """# Set: {name}
+# Version: 1
+# Modality: {modality}
+# Source: Values invented for the test
+exam,quantity,value,unit
+{exam},dlp,100,mGy.cm
+"""
+
+
+@pytest.mark.parametrize(("fields", "words"), [
+    ({"exam": "h" * 200_000}, "cannot be read as CSV"),  # over the csv module's field limit
+    ({"exam": '"' + "h" * 200_000}, "cannot be read as CSV"),
+    ({"name": "Set\x00A"}, "NUL character"),
+    ({"exam": "Head\x00"}, "NUL character"),
+    ({"name": "S" * 5000}, "the set: name"),
+    ({"modality": "ZZZZZZZZZZZZZZZ"}, "the set: modality"),
+    ({"exam": "E" * 300}, "value " + "E" * 300 + " dlp: exam"),
+])
+@pytest.mark.django_db
+def test_a_file_that_does_not_fit_is_refused_and_nothing_is_stored(fields: dict[str, str], words: str) -> None:
+    """Text a column cannot hold is refused with its reason, never cut, never stored (SQLite would take
+    it; PostgreSQL would refuse it with a server error); a cell over the csv field limit too."""
+    from openrem.drl.library import store_set
+
+    before = DrlSet.objects.count()
+    text = SMALL.format(**{"name": "Test set", "modality": "CT", "exam": "Head", **fields})
+    with pytest.raises(ValueError, match=words[:60].replace("(", r"\(")):
+        store_set(parse_drl_file(text))
+    assert DrlSet.objects.count() == before

@@ -107,3 +107,16 @@ def test_delete_old_and_single(client_qr: Client, nodes: tuple[RemoteNode, Store
     assert list(Query.objects.values_list("pk", flat=True)) == [new.pk]
     client_qr.post(reverse("dicom_query_delete"), {"pk": new.pk})
     assert not Query.objects.exists() and not QueryStudy.objects.exists()
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ({"days": "-1"}, "must not be negative"),  # was taken as 0: every finished query deleted
+    ({"pk": "\u00b2"}, "not a valid number"),  # str.isdigit() takes it, int() refuses it
+    ({"pk": "\u0663"}, "not a valid number"),  # an Arabic-Indic 3 named query 3
+])
+def test_delete_with_a_value_that_names_no_age_or_query_deletes_nothing(
+        client_qr: Client, nodes: tuple[RemoteNode, StoreNode], data: dict[str, str], words: str) -> None:
+    kept = [_recorded(*nodes).pk for _ in range(3)]
+    response = client_qr.post(reverse("dicom_query_delete"), data)
+    assert response.status_code == 400 and words in response.content.decode()
+    assert sorted(Query.objects.values_list("pk", flat=True)) == sorted(kept)

@@ -109,6 +109,8 @@ def parse_drl_file(text: str) -> ParsedSet:
     parsed = ParsedSet()
     table: list[tuple[int, str]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
+        if "\x00" in line:
+            raise DrlFileError(f"line {lineno}: a NUL character (not a text file)")
         if line.startswith("#"):
             _header(line, parsed, lineno)
         elif line.strip():
@@ -118,6 +120,13 @@ def parse_drl_file(text: str) -> ParsedSet:
             raise DrlFileError(f"header line '# {attr.capitalize() if attr != 'name' else 'Set'}:' missing")
     if not table:
         raise DrlFileError("no table")
+    try:
+        return _table(parsed, table)
+    except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+        raise DrlFileError(f"the table cannot be read as CSV: {exc}") from exc
+
+
+def _table(parsed: ParsedSet, table: list[tuple[int, str]]) -> ParsedSet:
     reader = csv.DictReader(line for _, line in table)
     columns = set(reader.fieldnames or [])
     if "exam" not in columns or not ({"quantity", "value", "unit"} <= columns or columns & set(WIDE_COLUMNS)):

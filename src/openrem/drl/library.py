@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from openrem.drl.csvio import ParsedSet, ParsedValue, parse_drl_file
@@ -29,14 +30,29 @@ def store_set(parsed: ParsedSet, set_model: Any = None, value_model: Any = None,
     with transaction.atomic():
         if set_model.objects.filter(name=parsed.name, version=parsed.version).exists():
             raise ValueError(f"DRL set {parsed.name} version {parsed.version} exists already")
-        drl_set = set_model.objects.create(
+        drl_set = set_model(
             name=parsed.name, country=parsed.country, version=parsed.version, valid_from=parsed.valid_from,
             source=parsed.source, modality=parsed.modality or "CT", is_local=is_local)
-        value_model.objects.bulk_create([
-            value_model(drl_set=drl_set, exam=v.exam, clinical_indication=v.clinical_indication,
-                        patient_group=v.patient_group, quantity=v.quantity, value=v.value, unit=v.unit)
-            for v in parsed.values])
+        _valid(drl_set, "the set")
+        drl_set.save()
+        values = [value_model(drl_set=drl_set, exam=v.exam, clinical_indication=v.clinical_indication,
+                              patient_group=v.patient_group, quantity=v.quantity, value=v.value, unit=v.unit)
+                  for v in parsed.values]
+        for value in values:
+            _valid(value, f"value {value.exam} {value.quantity}")
+        value_model.objects.bulk_create(values)
     return drl_set
+
+
+def _valid(row: Any, what: str) -> None:
+    """``row`` fits its columns (lengths, choices), else ValueError naming the fields: a file's text
+    longer than a column is refused, not cut, and never reaches a database that would refuse it."""
+    try:
+        row.full_clean(exclude=["drl_set"], validate_unique=False)
+    except ValidationError as exc:
+        fields = "; ".join(f"{name}: {' '.join(str(m) for m in messages)}"
+                           for name, messages in exc.message_dict.items())
+        raise ValueError(f"{what}: {fields}") from exc
 
 
 def as_parsed(drl_set: Any) -> ParsedSet:

@@ -113,14 +113,17 @@ def query_move(request: HttpRequest, pk: int) -> HttpResponse:
 def query_delete(request: HttpRequest) -> HttpResponse:
     """Delete one query (``pk``) or every finished query older than ``days`` days."""
     if request.POST.get("pk"):
-        if not request.POST["pk"].isdigit():
+        pk = request.POST["pk"]
+        if not (pk.isascii() and pk.isdigit()):  # str.isdigit() alone takes '²', which int() refuses
             return HttpResponseBadRequest(_("The query to delete is not a valid number."))
-        deleted, _rows = Query.objects.filter(pk=int(request.POST["pk"])).exclude(finished=None).delete()
+        deleted, _rows = Query.objects.filter(pk=int(pk)).exclude(finished=None).delete()
     else:
         try:
-            days = min(MAX_AGE_DAYS, max(0, int(request.POST.get("days") or 7)))
+            days = min(MAX_AGE_DAYS, int(request.POST.get("days") or 7))
         except ValueError:
             return HttpResponseBadRequest(_("The age in days is not a whole number."))
+        if days < 0:  # would delete every finished query, the newest included
+            return HttpResponseBadRequest(_("The age in days must not be negative."))
         cutoff = timezone.now() - dt.timedelta(days=days)
         deleted, _rows = Query.objects.filter(started__lt=cutoff).exclude(finished=None).delete()
     messages.info(request, ngettext("Deleted %(n)d record.", "Deleted %(n)d records.", deleted) % {"n": deleted})

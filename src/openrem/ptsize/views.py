@@ -155,7 +155,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest) -> HttpResponse:
     """Delete the chosen finished import records (and their logs)."""
-    chosen = [pk for pk in request.POST.getlist("pk") if pk.isdigit()]  # anything else names no record
+    chosen = [pk for pk in request.POST.getlist("pk") if pk.isascii() and pk.isdigit()]  # others name no record
     items = SizeUpload.objects.filter(pk__in=chosen).exclude(
         status__in=[SizeUpload.QUEUED, SizeUpload.PROCESSING])
     if not in_group(request.user, ADMIN):
