@@ -102,14 +102,15 @@ def _fits(cursor: tuple[Any, int], ordering: Ordering) -> tuple[Any, int] | None
         return None
     if value is None:
         return cursor
+    field = _field(ordering.field)
     try:
-        python = _field(ordering.field).to_python(value)
+        python = field.to_python(value)
     except (ValidationError, TypeError, ValueError, OverflowError):
         return None
     if isinstance(python, float) and not math.isfinite(python):
         return None
     if isinstance(python, int) and not isinstance(python, bool):  # the column's range (SQLite: 64 bits)
-        low, high = connection.ops.integer_field_range(_field(ordering.field).get_internal_type())
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
         if not ((low or -BIGINT_MAX) <= python <= (high or BIGINT_MAX)):
             return None
     return python, pk

@@ -22,10 +22,11 @@ def contained(ctx: Warner, parent: ContentItem | None, concept: Concept, templat
     found = list(parent.find_all(concept))
     if found:
         return found
-    deeper = [item for child in parent.children if child.value_type == "CONTAINER"
-              for item in child.find_all(concept)]
+    wrappers = [(child, list(child.find_all(concept))) for child in parent.children
+                if child.value_type == "CONTAINER"]
+    deeper = [item for _wrapper, found in wrappers for item in found]
     if deeper:
-        wrapper = next(c for c in parent.children if c.value_type == "CONTAINER" and deeper[0] in c.children)
+        wrapper = next(w for w, found in wrappers if found)
         wrapper_name = wrapper.concept.meaning if wrapper.concept else "a container"
         ctx.warn(f"{concept.name}: {len(deeper)} found inside '{wrapper_name}', one level deeper than "
                  f"{template} places it; read there")
