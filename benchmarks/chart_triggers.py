@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Import speed with and without the chart data version triggers (not part of the test suite).
+"""Import speed with and without the chart triggers (not part of the test suite): the data version
+triggers of :mod:`openrem.charts.versioning` and, on PostgreSQL, the rank index triggers of
+:mod:`openrem.charts.rankindex`.
 
 Run: ``.venv/bin/python benchmarks/chart_triggers.py [--url postgres://...] [--count 300] [--rounds 3]``.
 
 Imports ``--count`` generated CT RDSRs (parse + store, files in memory) per run, alternating runs
-with the triggers of :mod:`openrem.charts.versioning` installed and removed, ``--rounds`` times each,
+with the triggers installed and removed, ``--rounds`` times each,
 into a fresh database: a temporary SQLite file by default, or the PostgreSQL database ``--url``
 (created and dropped). Prints each run's rate and the medians.
 """
@@ -79,7 +81,7 @@ def main() -> None:
 
 
 def measure(count: int, rounds: int) -> None:
-    from openrem.charts import versioning
+    from openrem.charts import rankindex, versioning
     from openrem.dicom import synth
 
     rng = random.Random(7)
@@ -90,13 +92,16 @@ def measure(count: int, rounds: int) -> None:
         for label in ("with triggers", "without") if i % 2 == 0 else ("without", "with triggers"):
             if label == "without":
                 versioning.uninstall()
+                rankindex.uninstall()
             else:
                 versioning.install()
+                rankindex.install()  # (rebuilds what was imported without it; not timed)
             blobs = [synth.to_bytes(builder(rng, device=rng.choice(rooms))) for _ in range(count)]
             rate = run(blobs)
             rates[label].append(rate)
             print(f"round {i + 1}, {label:13s}: {rate:6.1f} imports/s")
     versioning.install()
+    rankindex.install()
     for label, values in rates.items():
         print(f"median {label:13s}: {statistics.median(values):6.1f} imports/s ({', '.join(f'{v:.0f}' for v in values)})")
 

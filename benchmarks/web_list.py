@@ -190,8 +190,9 @@ def _load_events(cur: Any) -> None:
                    CROSS JOIN generate_series(0, 2) k""")
 
 
-def load(url: str, n: int, reload: bool) -> None:
-    """Load ``n`` CT studies unless the database already holds them; print time and row counts."""
+def load(url: str, n: int, reload: bool) -> bool:
+    """Load ``n`` CT studies unless the database already holds them; print time and row counts.
+    Returns whether it loaded (the bulk load bypasses every trigger)."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cur:
@@ -200,7 +201,7 @@ def load(url: str, n: int, reload: bool) -> None:
         if row and row[0] == n and not reload:
             print(f"load skipped: {n:,} studies already loaded (load took {row[1]:.0f} s)")
             cur.execute("ANALYZE")  # statistics of indexes a newer migration may have added
-            return
+            return False
         start = time.perf_counter()
         with conn.transaction():
             cur.execute("SET LOCAL session_replication_role = replica")  # no FK triggers during the bulk load
@@ -226,6 +227,7 @@ def load(url: str, n: int, reload: bool) -> None:
         elapsed = time.perf_counter() - start
         cur.execute("INSERT INTO openrem_bench_info VALUES (%s, %s)", (n, elapsed))
         print(f"load of {n:,} studies: {elapsed:.1f} s")
+    return True
 
 
 def row_counts(url: str) -> None:

@@ -17,9 +17,10 @@ from typing import Any
 from django.db.models import Case, DateField, IntegerField, QuerySet, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod, Trunc
 
-from openrem.charts import results, stats, versioning
+from openrem.charts import rankanswer, results, stats, versioning
 from openrem.charts.options import ChartOptions
 from openrem.charts.query import BLANK, rows, series, study_date, study_datetime, with_value
+from openrem.charts.rankfamilies import family_of
 from openrem.dose.models import Study
 from openrem.modalities.base import Modality
 from openrem.modalities.chartdefs import Chart, ChartKind, Measure
@@ -208,14 +209,33 @@ class ChartRequest:
     pooled: bool
 
 
+def _from_index(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions,
+                pooled: bool) -> dict[str, Any] | None:
+    """The numbers of ``chart`` read from the rank index, when it holds them: an indexed chart over
+    the whole list of its modality, systems pooled, no histogram (:mod:`openrem.charts.rankanswer`)."""
+    if not pooled or options.histograms:
+        return None
+    family = family_of(modality, chart)
+    fid = rankanswer.ready_family(studies.db, family)
+    whole = Study.objects.using(studies.db).filter(modality_type__in=modality.modality_types)
+    if family is None or fid is None or not rankanswer.is_whole_list(studies, whole):
+        return None
+    kept = options.ct_type_codes() if family.acq_column else None
+    return {"rows": _shape(rankanswer.summaries(studies.db, fid, options, kept), pooled)}
+
+
 def chart_request(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions) -> ChartRequest:
     base = rows(modality, chart, studies, options)
     pooled = series(modality, chart, options) is None
     period = options.for_modality(modality).time_period
     row_query = base.query.sql_with_params()
+
+    def compute() -> dict[str, Any]:
+        indexed = _from_index(modality, chart, studies, options, pooled)
+        return indexed if indexed is not None else _aggregate(chart, base, options, period, pooled)
+
     return ChartRequest(_result_parts(modality, chart, row_query, options, period, pooled),
-                        versioning.scopes_for(row_query[0], modality.modality_types),
-                        lambda: _aggregate(chart, base, options, period, pooled), base.db, pooled)
+                        versioning.scopes_for(row_query[0], modality.modality_types), compute, base.db, pooled)
 
 
 def chart_data(modality: Modality, chart: Chart, studies: QuerySet[Study], options: ChartOptions, *,

@@ -47,3 +47,53 @@ class StoredChart(models.Model):
 
     def __str__(self) -> str:
         return f"stored chart {self.key[:12]} (data version {self.data_version[:12]})"
+
+
+class RankFamily(models.Model):
+    """One chart answered from the rank index (:mod:`openrem.charts.rankindex`): ``key`` is
+    ``<modality>:<chart id>``; ``signature`` is the definition its rows were built with (a changed
+    definition rebuilds them)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    signature = models.CharField(max_length=64)
+    ready = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"rank family {self.key}"
+
+
+class RankEntry(models.Model):
+    """One value of a rank family: the study or event ``source``, its ``series`` (hash of the family,
+    category and CT acquisition type), its ``bin`` (a monotonic function of the value) and the value
+    in the measure's stored unit. Written only by database triggers (PostgreSQL)."""
+
+    id = models.BigAutoField(primary_key=True)
+    family = models.SmallIntegerField()
+    source = models.BigIntegerField()
+    series = models.BigIntegerField()
+    bin = models.IntegerField()
+    value = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["family", "source"], name="rankentry_family_source")]
+        indexes = [models.Index(fields=["series", "bin", "value"], name="rankentry_series_bin_value")]
+
+
+class RankBin(models.Model):
+    """How many values of a series lie in a bin, and their sum. Triggers only append rows (``n``
+    +1 or -1), so that concurrent imports never wait for each other; the worker merges them
+    (``merged``). A row appended for a new value carries the series' category and acquisition type."""
+
+    id = models.BigAutoField(primary_key=True)
+    family = models.SmallIntegerField()
+    series = models.BigIntegerField()
+    bin = models.IntegerField()
+    n = models.BigIntegerField()
+    total = models.FloatField()
+    category = models.TextField(null=True)
+    acq_type = models.TextField(null=True)
+    merged = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["family", "series", "bin"], name="rankbin_family_series_bin"),
+                   models.Index(fields=["series", "bin"], name="rankbin_unmerged", condition=models.Q(merged=False))]

@@ -22,6 +22,7 @@ from openrem.modalities.chartdefs import Chart, Grouping, Level, Measure
 
 STUDY_PATH = "parent__parent"  # event -> dose report -> study, for every event table
 BLANK = ""  # stored for a missing or empty category name; shown as "Blank"
+CT_TYPE_FIELD = "ct_acquisition_type_code"  # CT event column the chosen acquisition types filter
 STANDARD_STUDY_SOURCES = ("study_description", "requested_procedure_code_meaning", "procedure_code_meaning")
 
 
@@ -68,6 +69,11 @@ def category(modality: Modality, chart: Chart, options: ChartOptions) -> Any:
         expr = _standard_name(modality, chart, grouping)
     else:
         expr = F(_path(chart.level, grouping.level, grouping.path))
+    return normalise(expr, options)
+
+
+def normalise(expr: Any, options: ChartOptions) -> Any:
+    """A category name as the options group it: trimmed, lower-cased, ``BLANK`` for none."""
     if options.trim_whitespace:
         expr = CollapseSpaces(Trim(expr))
     if options.case_insensitive:
@@ -118,7 +124,7 @@ def rows(modality: Modality, chart: Chart, studies: QuerySet[Study], options: Ch
         model = MODEL_BY_NAME[modality.event_model or ""]
         qs = model.objects.filter(**{f"{STUDY_PATH}__in": studies.values("pk")})
         if modality.slug == "ct":
-            qs = qs.filter(ct_acquisition_type_code__in=options.ct_type_codes())
+            qs = qs.filter(**{f"{CT_TYPE_FIELD}__in": options.ct_type_codes()})
     using = qs.db
     system = series(modality, chart, options)
     qs = qs.annotate(cat=fast_text(category(modality, chart, options), using),

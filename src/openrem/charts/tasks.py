@@ -21,8 +21,13 @@ PRECOMPUTE_LOCK = HUEY.lock_task(LOCK)
 def precompute_charts() -> None:
     """Every minute: compute the first-view charts when the data has been quiet long enough and they
     are not stored yet for the current data version (a stored one is found in milliseconds)."""
+    from openrem.charts.rankindex import compact
     from openrem.charts.warm import precompute
 
+    try:
+        compact()  # merge the rank index's appended bin rows (PostgreSQL)
+    except Exception:
+        log.exception("rank index merge failed")
     if not getattr(settings, "CHART_PRECOMPUTE", True):
         return
     try:

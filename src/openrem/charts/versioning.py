@@ -195,6 +195,12 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     trigger is left to write them."""
     connection = connections[using]
     present = set(connection.introspection.table_names())
+    from openrem.charts import rankindex
+
+    if "charts_rankfamily" in present:
+        rankindex.install(using)
+    else:  # no rank tables: no trigger may write them
+        rankindex.drop_triggers(connection)
     if VERSION_TABLE in present:
         install(using)
     else:
