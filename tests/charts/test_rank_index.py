@@ -197,3 +197,20 @@ def test_truncating_a_source_table_clears_its_families(indexed: None) -> None:
         after = cursor.fetchone()[0]
     assert 0 < after < before
     _exact()
+
+
+def test_chartindex_command_finds_and_repairs_a_difference(indexed: None) -> None:
+    from django.core.management import CommandError, call_command
+
+    _load(random.Random(15), 30)
+    call_command("chartindex", "--merge")
+    call_command("chartindex")  # exact: no error
+    with connection.cursor() as cursor:  # a value written with the triggers bypassed
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE dose_ctevent SET dlp = dlp + 1 WHERE dlp IS NOT NULL")
+        cursor.execute("SET session_replication_role = DEFAULT")
+    with pytest.raises(CommandError, match="differs"):
+        call_command("chartindex", "--verify")
+    call_command("chartindex", "--rebuild")
+    _exact()
+    assert _compare(ChartOptions()) > 5

@@ -65,17 +65,17 @@ class RankFamily(models.Model):
 class RankEntry(models.Model):
     """One value of a rank family: the study or event ``source``, its ``series`` (hash of the family,
     category and CT acquisition type), its ``bin`` (a monotonic function of the value) and the value
-    in the measure's stored unit. Written only by database triggers (PostgreSQL)."""
+    in the measure's stored unit. Written only by database triggers (PostgreSQL). The 8-byte
+    columns come first, so that a row has no padding (ten million rows at a million CT studies)."""
 
-    id = models.BigAutoField(primary_key=True)
-    family = models.SmallIntegerField()
+    pk = models.CompositePrimaryKey("family", "source")
     source = models.BigIntegerField()
     series = models.BigIntegerField()
-    bin = models.IntegerField()
     value = models.FloatField()
+    family = models.IntegerField()
+    bin = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["family", "source"], name="rankentry_family_source")]
         indexes = [models.Index(fields=["series", "bin", "value"], name="rankentry_series_bin_value")]
 
 
@@ -85,7 +85,7 @@ class RankBin(models.Model):
     (``merged``). A row appended for a new value carries the series' category and acquisition type."""
 
     id = models.BigAutoField(primary_key=True)
-    family = models.SmallIntegerField()
+    family = models.IntegerField()
     series = models.BigIntegerField()
     bin = models.IntegerField()
     n = models.BigIntegerField()

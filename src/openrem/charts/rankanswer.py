@@ -66,28 +66,27 @@ class Group:
         return self.starts[i] if i < len(self.bins) else self.n
 
 
-# Per raw category name (of the kept acquisition types): its series, its bins in order with their
-# counts, and the sum of its values. A (series, bin) sums its appended and merged rows; the names
-# of a series are on the rows appended for its values.
+# Per series: its raw category name and acquisition type, its bins in order with their counts, and
+# the sum of its values. A (series, bin) sums its appended and merged rows; the names of a series are
+# on every row appended for one of its values (and on the merged rows).
 GROUPS_SQL = f"""
-WITH b AS (SELECT series, bin, sum(n) AS n, sum(total) AS total, max(category) AS category, max(acq_type) AS acq
-           FROM {BIN} WHERE family = %(fid)s GROUP BY series, bin HAVING sum(n) > 0),
-k AS (SELECT series, max(category) AS category FROM b GROUP BY series
-      HAVING %(all_types)s::boolean OR max(acq) = ANY(%(types)s::text[])),
-r AS (SELECT k.category, b.bin, sum(b.n) AS n, sum(b.total) AS total
-      FROM b JOIN k ON k.series = b.series GROUP BY k.category, b.bin)
-SELECT r.category, array_agg(r.bin ORDER BY r.bin), array_agg(r.n::bigint ORDER BY r.bin), sum(r.total),
-       (SELECT array_agg(k.series) FROM k WHERE k.category = r.category)
-FROM r GROUP BY r.category"""
+WITH b AS (SELECT series, bin, sum(n) AS n, sum(total) AS total FROM {BIN} WHERE family = %(fid)s
+           GROUP BY series, bin HAVING sum(n) > 0),
+s AS (SELECT series, array_agg(bin ORDER BY bin) AS bins, array_agg(n::bigint ORDER BY bin) AS ns,
+             sum(total) AS total FROM b GROUP BY series),
+k AS (SELECT DISTINCT ON (series) series, category, acq_type FROM {BIN}
+      WHERE family = %(fid)s AND category IS NOT NULL ORDER BY series)
+SELECT k.category, k.acq_type, s.series, s.bins, s.ns, s.total FROM s JOIN k ON k.series = s.series"""
 
 
 def _groups(cursor: Any, using: str, fid: int, options: ChartOptions, acq_types: list[str] | None) -> list[Group]:
-    cursor.execute(GROUPS_SQL, {"fid": fid, "all_types": acq_types is None, "types": acq_types or []})
-    names = _normalised(fid, options, using)
+    cursor.execute(GROUPS_SQL, {"fid": fid})
+    found = [row for row in cursor.fetchall() if acq_types is None or row[1] in acq_types]
+    names = _normalised(fid, options, using) if options.trim_whitespace or options.case_insensitive else {}
     groups: dict[str, Group] = {}
-    for category, bins, counts, total, series in cursor.fetchall():
+    for category, _acq, series, bins, counts, total in found:
         cat = names.get(category, category)
-        groups.setdefault(cat, Group(cat)).add(series, bins, counts, total)
+        groups.setdefault(cat, Group(cat)).add([series], bins, counts, total)
     for group in groups.values():
         group.close()
     return [g for g in groups.values() if g.n > 0]
@@ -99,8 +98,6 @@ def _normalised(fid: int, options: ChartOptions, using: str) -> dict[str, str]:
     from openrem.charts.models import RankBin
 
     rows = RankBin.objects.using(using).filter(family=fid, category__isnull=False)
-    if not (options.trim_whitespace or options.case_insensitive):
-        return {str(c): str(c) for c in rows.values_list("category", flat=True).distinct()}
     named = rows.annotate(norm=normalise(F("category"), options)).values_list("category", "norm").distinct()
     return {str(c): str(n) for c, n in named}
 

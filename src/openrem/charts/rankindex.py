@@ -46,29 +46,38 @@ SELECT CASE WHEN v = 'NaN'::float8 THEN 2000000001
             ELSE -1000100000 - floor(ln(-v) * 32)::integer END $$"""
 
 SERIES_SQL = f"""
-CREATE OR REPLACE FUNCTION {PREFIX}_series(fam smallint, cat text, acq text) RETURNS bigint
+CREATE OR REPLACE FUNCTION {PREFIX}_series(fam integer, cat text, acq text) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT hashtextextended(fam::text || ':' || length(cat)::text || ':' || cat || ':' || acq, 0) $$"""
 
+# PL/pgSQL, not SQL functions: PL/pgSQL keeps the plans of its statements for the session, a
+# multi-statement SQL function plans them again on every call (once per imported row).
 ADD_SQL = f"""
-CREATE OR REPLACE FUNCTION {PREFIX}_add(fam smallint, src bigint, cat text, acq text, v float8) RETURNS void
-LANGUAGE sql AS $$
-INSERT INTO {ENTRY} (family, source, series, bin, value)
-VALUES (fam, src, {PREFIX}_series(fam, coalesce(cat, ''), coalesce(acq, '')), {PREFIX}_bin(v), v);
-INSERT INTO {BIN} (family, series, bin, n, total, category, acq_type, merged)
-VALUES (fam, {PREFIX}_series(fam, coalesce(cat, ''), coalesce(acq, '')), {PREFIX}_bin(v), 1, v,
-        coalesce(cat, ''), coalesce(acq, ''), false) $$"""
+CREATE OR REPLACE FUNCTION {PREFIX}_add(fam integer, src bigint, cat text, acq text, v float8) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    c text := coalesce(cat, '');
+    a text := coalesce(acq, '');
+    s bigint := {PREFIX}_series(fam, coalesce(cat, ''), coalesce(acq, ''));
+    b integer := {PREFIX}_bin(v);
+BEGIN
+    INSERT INTO {ENTRY} (family, source, series, bin, value) VALUES (fam, src, s, b, v);
+    INSERT INTO {BIN} (family, series, bin, n, total, category, acq_type, merged) VALUES (fam, s, b, 1, v, c, a, false);
+END $$"""
 
 REMOVE_SQL = f"""
-CREATE OR REPLACE FUNCTION {PREFIX}_remove(fams smallint[], src bigint) RETURNS void LANGUAGE sql AS $$
-WITH gone AS (DELETE FROM {ENTRY} WHERE family = ANY(fams) AND source = src RETURNING family, series, bin, value)
-INSERT INTO {BIN} (family, series, bin, n, total, merged) SELECT family, series, bin, -1, -value, false FROM gone $$"""
+CREATE OR REPLACE FUNCTION {PREFIX}_remove(fams integer[], src bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    WITH gone AS (DELETE FROM {ENTRY} WHERE family = ANY(fams) AND source = src
+                  RETURNING family, series, bin, value)
+    INSERT INTO {BIN} (family, series, bin, n, total, merged) SELECT family, series, bin, -1, -value, false FROM gone;
+END $$"""
 
 CLEAR_SQL = f"""
 CREATE OR REPLACE FUNCTION {PREFIX}_clear() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM {ENTRY} WHERE family = ANY(TG_ARGV::smallint[]);
-    DELETE FROM {BIN} WHERE family = ANY(TG_ARGV::smallint[]);
+    DELETE FROM {ENTRY} WHERE family = ANY(TG_ARGV::integer[]);
+    DELETE FROM {BIN} WHERE family = ANY(TG_ARGV::integer[]);
     RETURN NULL;
 END $$"""
 
@@ -93,11 +102,11 @@ def _add_call(fid: int, family: Family, row: str, study: str) -> str:
     acq = f"{row}.{_q(family.acq_column)}" if family.acq_column else "''"
     value = f"{row}.{_q(family.value_column)}"
     return (f"IF {study}.{_q('modality_type')} IN ({_types(family)}) AND {value} IS NOT NULL THEN "
-            f"PERFORM {PREFIX}_add({fid}::smallint, {row}.id, {cat}, {acq}, {value}); END IF;")
+            f"PERFORM {PREFIX}_add({fid}::integer, {row}.id, {cat}, {acq}, {value}); END IF;")
 
 
 def _ids(fids: Sequence[int]) -> str:
-    return f"ARRAY[{', '.join(str(i) for i in fids)}]::smallint[]"
+    return f"ARRAY[{', '.join(str(i) for i in fids)}]::integer[]"
 
 
 def _study_function(fams: list[tuple[int, Family]]) -> str:
@@ -239,7 +248,7 @@ def rebuild(cursor: Any, fid: int, family: Family) -> None:
     its definition changed, or by ``openrem chartindex --rebuild``)."""
     cursor.execute(f"DELETE FROM {ENTRY} WHERE family = %s", [fid])
     cursor.execute(f"DELETE FROM {BIN} WHERE family = %s", [fid])
-    f = f"{fid}::smallint"
+    f = f"{fid}::integer"
     cursor.execute(f"""
 WITH src AS MATERIALIZED ({_source_sql(fid, family)}),
 ins AS (INSERT INTO {ENTRY} (family, source, series, bin, value)
@@ -377,7 +386,7 @@ def verify(using: str = "default") -> dict[str, int]:
             if fid is None:
                 out[family.key] = -1
                 continue
-            f = f"{fid}::smallint"
+            f = f"{fid}::integer"
             cursor.execute(f"""
 WITH src AS ({_source_sql(fid, family)}),
 want AS (SELECT source, {PREFIX}_series({f}, cat, acq) AS series, {PREFIX}_bin(value) AS bin, value FROM src),
