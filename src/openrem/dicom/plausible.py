@@ -68,6 +68,7 @@ RANGES: dict[str, Range] = {
     "MBq": Range(0, 1e7),          # 10 TBq
     "deg": Range(-720, 720),
     "N": Range(0, 1e5),
+    "kPa": Range(0, 1e4),
     "/s": Range(0, 1e5),
     "a": Range(0, 200),
     "1": Range(0, 1e6),            # ratios and factors (pitch, magnification, conversion factors)

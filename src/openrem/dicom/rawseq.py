@@ -110,7 +110,7 @@ def _parse_items(buf: bytes, pos: int, length: int, implicit: bool, little: bool
             pos += item_len
         items.append(item)
     if length == UNDEFINED:
-        raise RawParseError("undefined-length sequence without a delimiter")
+        raise RawParseError("undefined-length sequence truncated: the data ends before its delimiter")
     return items, end
 
 

@@ -31,6 +31,7 @@ from openrem.dicom.units import (
     Hz,
     Kev,
     Kg,
+    KPa,
     M,
     MBq,
     MGy,
@@ -298,7 +299,7 @@ class Mechanical:
     table_cradle_tilt_angle: Deg = None
     compression_thickness: Mm = None
     compression_force: N = None
-    compression_pressure: float | None = None
+    compression_pressure: KPa = None
     compression_contact_area: Mm2 = None
     magnification_factor: Ratio = None
     distances: Distances | None = None

@@ -49,12 +49,15 @@ def ge_glandularity_in_dose_comment(ctx: ParseContext) -> float | None:
 
 
 def mechanical(ctx: ParseContext) -> Mechanical:
-    """TID 10003c: column angulation (Positioner Primary Angle), compression thickness and force,
+    """TID 10003c: column angulation (Positioner Primary Angle), compression thickness, force (N),
+    pressure (kPa, 0018,11A3) and contact area (mm2, 0018,11A5),
     magnification (0018,1114) and distances (SID, source-entrance, GE radiological thickness)."""
     return Mechanical(
         column_angulation=number(ctx, "PositionerPrimaryAngle"),
         compression_thickness=number(ctx, "BodyPartThickness"),
         compression_force=number(ctx, "CompressionForce"),
+        compression_pressure=number(ctx, "CompressionPressure"),
+        compression_contact_area=number(ctx, "CompressionContactArea"),
         magnification_factor=number(ctx, "EstimatedRadiographicMagnificationFactor"),
         distances=xray.distances(ctx, source_to_patient_is_isocentre=False),
     )

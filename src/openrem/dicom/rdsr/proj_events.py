@@ -11,10 +11,13 @@ from openrem.dicom.rdsr.moments import read_datetime
 from openrem.dicom.rdsr.proj_source import read_source
 from openrem.dicom.rdsr.proj_values import (
     ANGLE_DEG,
+    AREA_MM2,
     DAP_GY_M2,
     DOSE_MGY,
+    FORCE_N,
     INDEX,
     LENGTH_MM,
+    PRESSURE_KPA,
     Warner,
     quantity,
 )
@@ -43,7 +46,9 @@ def read_distances(event: ContentItem, ctx: Warner) -> Distances:
 
 
 def read_mechanical(event: ContentItem, ctx: Warner) -> Mechanical:
-    """TID 10003c Irradiation Event X-Ray Mechanical Data (angles in degrees, thickness in mm)."""
+    """TID 10003c Irradiation Event X-Ray Mechanical Data (angles in degrees, thickness in mm;
+    compression force in N, pressure in kPa and contact area in mm2, as a mammography report sends
+    them)."""
 
     def deg(concept: codes.Concept) -> float | None:
         return quantity(event, concept, ANGLE_DEG, ctx)
@@ -59,6 +64,9 @@ def read_mechanical(event: ContentItem, ctx: Warner) -> Mechanical:
         table_horizontal_rotation_angle=deg(codes.TABLE_HORIZONTAL_ROTATION_ANGLE),
         table_cradle_tilt_angle=deg(codes.TABLE_CRADLE_TILT_ANGLE),
         compression_thickness=quantity(event, codes.COMPRESSION_THICKNESS, LENGTH_MM, ctx),
+        compression_force=quantity(event, codes.COMPRESSION_FORCE, FORCE_N, ctx),
+        compression_pressure=quantity(event, codes.COMPRESSION_PRESSURE, PRESSURE_KPA, ctx),
+        compression_contact_area=quantity(event, codes.COMPRESSION_CONTACT_AREA, AREA_MM2, ctx),
         distances=read_distances(event, ctx),
     )
 

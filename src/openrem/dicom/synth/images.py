@@ -69,6 +69,8 @@ class XrayImage:
     filter_material: str | None = None
     compression_thickness: float | None = None
     compression_force: float | None = None
+    compression_pressure: float | None = None  # kPa
+    compression_contact_area: float | None = None  # mm2
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,9 @@ def xray_image_spec(rng: random.Random | None = None, modality: str = "DX", **ov
         values.update(laterality=rng.choice("LR"), organ_dose=round(agd / 100, 4), entrance_dose=round(agd * 3, 2),
                       anode="TUNGSTEN", filter_material="RHODIUM", compression_thickness=float(rng.randint(30, 80)),
                       compression_force=float(rng.randint(60, 150)))
+        values.update(compression_contact_area=8000.0 + 100.0 * values["compression_thickness"])  # mm2; no draw
+        values.update(compression_pressure=round(values["compression_force"] / values["compression_contact_area"] * 1e3,
+                                                 3))  # kPa
     else:
         target = 400.0
         values.update(dap=round(rng.uniform(0.1, 5.0), 3), exposure_index=round(rng.uniform(200, 800), 1),
@@ -165,6 +170,10 @@ def xray_image_dataset(spec: XrayImage) -> Dataset:
         ds.FilterMaterial = spec.filter_material
         ds.BodyPartThickness = spec.compression_thickness
         ds.CompressionForce = spec.compression_force
+        if spec.compression_pressure is not None:
+            ds.CompressionPressure = spec.compression_pressure
+        if spec.compression_contact_area is not None:
+            ds.CompressionContactArea = spec.compression_contact_area
         ds.OrganDose = spec.organ_dose
         ds.OrganExposed = "BREAST"
         ds.EntranceDoseInmGy = spec.entrance_dose

@@ -74,6 +74,9 @@ class ProjectionEvent:
     entrance_exposure: float | None = None
     half_value_layer: float | None = None
     compression_thickness: float | None = None
+    compression_force: float | None = None  # N
+    compression_pressure: float | None = None  # kPa
+    compression_contact_area: float | None = None  # mm2
     anode: Code | None = None
     target_region_laterality: Code | None = None
 
@@ -245,6 +248,9 @@ def _event(ev: ProjectionEvent, variant: str) -> bytes:
         *_opt(v.POSITIONER_PRIMARY_ANGLE, ev.primary_angle, v.U_DEG),
         *_opt(v.POSITIONER_SECONDARY_ANGLE, ev.secondary_angle, v.U_DEG),
         *_opt(v.COMPRESSION_THICKNESS, ev.compression_thickness, v.U_MM),
+        *_opt(v.COMPRESSION_FORCE, ev.compression_force, v.U_N),
+        *_opt(v.COMPRESSION_PRESSURE, ev.compression_pressure, v.U_KPA),
+        *_opt(v.COMPRESSION_CONTACT_AREA, ev.compression_contact_area, v.U_MM2),
         *_opt(v.DISTANCE_SOURCE_TO_DETECTOR, ev.source_to_detector, v.U_MM),
         *_opt(v.DISTANCE_SOURCE_TO_ISOCENTER, ev.source_to_isocenter, v.U_MM),
     ]

@@ -122,12 +122,15 @@ def mg_spec(rng: random.Random | None = None, **overrides: Any) -> ProjectionStu
     events = []
     for lat, view in views:
         agd, ma, ms = round(rng.uniform(0.5, 3.0), 2), float(rng.randrange(80, 200, 5)), float(rng.randint(300, 1800))
+        thickness = float(rng.randint(30, 80))
+        force, area = 40.0 + thickness, 8000.0 + 100.0 * thickness  # N, mm2 (no draw: sequences unchanged)
         events.append(ProjectionEvent(
             uid=new_uid(rng), event_type=v.STATIONARY_ACQUISITION, protocol="Screening", started=t,
             target_region=v.BREAST, dap=rnd(rng.uniform(2e-5, 8e-5), 4), kvp=float(rng.randint(25, 34)),
             tube_current=ma, exposure_time=ms, exposure=ma * ms, laterality=lat, view=view, agd=agd,
             entrance_exposure=round(agd * rng.uniform(2.5, 4.0), 2), half_value_layer=round(rng.uniform(0.4, 0.6), 3),
-            compression_thickness=float(rng.randint(30, 80)), anode=v.TUNGSTEN, focal_spot=0.3,
+            compression_thickness=thickness, compression_force=force, compression_pressure=round(force / area * 1e3, 3),
+            compression_contact_area=area, anode=v.TUNGSTEN, focal_spot=0.3,
             filters=(XrayFilter(v.FLAT_FILTER, filt, 0.05, 0.05),), primary_angle=0.0 if view == v.CRANIO_CAUDAL else 45.0,
             source_to_detector=700.0,
         ))
