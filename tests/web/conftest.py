@@ -50,3 +50,12 @@ def studies(db: Any) -> dict[str, int]:
         "rf": ingest(rf_report("9.4", "9.4.1")).study_pk,
         "nm": ingest(nm_report("9.5", "9.5.1")).study_pk,
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Any:
+    """A request in Spanish leaves Spanish active in this thread; the next test starts in the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

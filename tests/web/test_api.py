@@ -133,6 +133,19 @@ def test_unknown_modality_and_study_give_404(group_users: dict[str, User], ct_fo
     get_json(client, f"/api/ct/studies/{10**30}/", expect=404)  # beyond any database integer
 
 
+@pytest.mark.parametrize("url", ["/api/nothing/", "/api/ct/", "/api/ct/studies/abc/", "/api/charts/",
+                                 "/api/charts/ct/x/y/"])
+def test_an_address_that_is_no_api_endpoint_is_a_json_404(group_users: dict[str, User], url: str) -> None:
+    for client in (client_for(group_users, "viewgroup"), Client()):  # logged in or not
+        data = get_json(client, url, expect=404)
+        assert data["status"] == 404 and data["error"]
+
+
+def test_a_missing_web_page_is_still_a_page(group_users: dict[str, User]) -> None:
+    response = client_for(group_users, "viewgroup").get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
 def test_identifiers_only_for_pidgroup(group_users: dict[str, User], ct_four: dict[str, int]) -> None:
     viewer = client_for(group_users, "viewgroup")
     rows = get_json(viewer, "/api/ct/studies/")["results"]
