@@ -176,6 +176,25 @@ def test_web_upload_task_log_and_csv_deleted(settings: Any, tmp_path: Path,
     assert not SizeUpload.objects.exists()
 
 
+def test_a_column_title_longer_than_the_field_is_refused_with_the_reason(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    user = User.objects.create(username="sizer")
+    user.groups.add(Group.objects.get_or_create(name="importsizegroup")[0])
+    client = Client()
+    client.force_login(user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    long_title = "Height " + "x" * 300
+    data = f"Accession,{long_title},Weight\nACC1,170,70\n".encode()
+    response = client.post("/ptsize/upload/", {"csv_file": SimpleUploadedFile("sizes.csv", data)})
+    upload = SizeUpload.objects.get()
+    refused = client.post(response["Location"], {"id_field": "Accession", "id_type": "accession",
+                                                 "height_field": long_title, "height_unit": "auto"})
+    assert refused.status_code == 400 and "longer than 255 characters" in refused.content.decode()
+    upload.refresh_from_db()
+    assert upload.status == SizeUpload.UPLOADED and upload.height_field == ""
+
+
 def test_upload_rejects_non_csv(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
     user = User.objects.create(username="sizer")
