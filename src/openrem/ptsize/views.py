@@ -69,7 +69,7 @@ class ColumnsForm(forms.Form):
         if not data.get("height_field") and not data.get("weight_field"):
             raise forms.ValidationError(_("Choose a height or a weight column."))
         limit = SizeUpload._meta.get_field("id_field").max_length or 255
-        if any(len(c) > limit for c in chosen):
+        if any(len(str(c)) > limit for c in chosen):
             raise forms.ValidationError(_("A column whose title is longer than %(n)d characters cannot be chosen: "
                                           "shorten its title in the file.") % {"n": limit})
         return data
