@@ -28,7 +28,7 @@ from django.db.models import F, QuerySet
 from openrem.charts.options import ChartOptions
 from openrem.charts.query import normalise
 from openrem.charts.rankfamilies import Family
-from openrem.charts.rankindex import BIN, ENTRY, PREFIX
+from openrem.charts.ranktriggers import BIN, ENTRY, PREFIX
 from openrem.charts.stats import OUTLIER_CAP, percentile
 
 

@@ -56,7 +56,7 @@ class Family:
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-BIN_VERSION = "ln32-v1"  # the bin function (rankindex.BIN_SQL); a change rebuilds every family
+BIN_VERSION = "ln32-v1"  # the bin function (ranktriggers.BIN_SQL); a change rebuilds every family
 
 
 def _column(model: type[models.Model], path: str) -> str | None:
