@@ -417,8 +417,22 @@ def test_reversing_the_migration_leaves_the_dose_store_writable(ct_data: Study, 
     try:
         ct_events(ct_data, ("After reversal", SPIRAL, 1.0, 1.0))  # no trigger writes a missing table
         assert CtEvent.objects.filter(acquisition_protocol="After reversal").exists()
+        if connection.vendor == "postgresql":  # nothing of the rank index is left; charts are computed
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_proc WHERE proname LIKE 'openrem_rank%%'")
+                assert cursor.fetchone()[0] == 0
+                cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'openrem_rank%%'")
+                assert cursor.fetchone()[0] == 0
+            from openrem.charts.rankanswer import ready_family
+            from openrem.charts.rankfamilies import families
+
+            assert ready_family("default", families()[0]) is None
     finally:
         call_command("migrate", verbosity=0)
+    if connection.vendor == "postgresql":
+        from openrem.charts import rankindex
+
+        assert all(n == 0 for n in rankindex.verify().values())
     before = _version("dose_ctevent")
     ct_events(ct_data, ("After migrate", SPIRAL, 1.0, 1.0))
     assert _version("dose_ctevent") > before

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, QuerySet
 
 from openrem.charts.options import ChartOptions
@@ -218,8 +218,12 @@ def ready_family(using: str, family: Family | None) -> int | None:
         return None
     from openrem.charts.models import RankFamily
 
-    row = RankFamily.objects.using(using).filter(key=family.key, ready=True,
-                                                  signature=family.signature).values_list("id", flat=True).first()
+    try:
+        with transaction.atomic(using=using):  # a savepoint: a missing table must not end the transaction
+            row = RankFamily.objects.using(using).filter(key=family.key, ready=True, signature=family.signature
+                                                         ).values_list("id", flat=True).first()
+    except DatabaseError:  # the charts' migrations reversed: no index, the charts are computed
+        return None
     return int(row) if row is not None else None
 
 

@@ -136,6 +136,9 @@ def drop_triggers(connection: Any) -> None:
     with connection.cursor() as cursor:
         for statement in _drop_statements(cursor):
             cursor.execute(statement)
+        cursor.execute("SELECT oid::regprocedure::text FROM pg_proc WHERE proname LIKE %s", [f"{PREFIX}%"])
+        for (function,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
 
 
 def uninstall(using: str = "default") -> None:
@@ -173,7 +176,8 @@ SELECT count(*) FROM gone""")
 
 
 def verify(using: str = "default") -> dict[str, int]:
-    """Per family key: the number of values or bin counts that differ from the data (0 = exact)."""
+    """Per family key: the number of values, bin counts or bin sums (beyond the rounding of adding in
+    another order, relative 1e-9) that differ from the data (0 = exact)."""
     from openrem.charts.models import RankFamily
 
     connection = connections[using]
@@ -190,11 +194,13 @@ def verify(using: str = "default") -> dict[str, int]:
 WITH src AS ({source_sql(fid, family)}),
 want AS (SELECT source, {PREFIX}_series({f}, cat, acq) AS series, {PREFIX}_bin(value) AS bin, value FROM src),
 have AS (SELECT source, series, bin, value FROM {ENTRY} WHERE family = {f}),
-counted AS (SELECT series, bin, count(*) AS n FROM have GROUP BY series, bin),
-binned AS (SELECT series, bin, sum(n) AS n FROM {BIN} WHERE family = {f} GROUP BY series, bin HAVING sum(n) <> 0)
+counted AS (SELECT series, bin, count(*) AS n, sum(value) AS total FROM have GROUP BY series, bin),
+binned AS (SELECT series, bin, sum(n) AS n, sum(total) AS total FROM {BIN} WHERE family = {f}
+           GROUP BY series, bin HAVING sum(n) <> 0)
 SELECT (SELECT count(*) FROM want w FULL JOIN have h ON w.source = h.source
         WHERE w.source IS NULL OR h.source IS NULL OR w.series <> h.series OR w.bin <> h.bin OR w.value <> h.value)
      + (SELECT count(*) FROM counted c FULL JOIN binned b ON c.series = b.series AND c.bin = b.bin
-        WHERE c.n IS DISTINCT FROM b.n)""")
+        WHERE c.n IS DISTINCT FROM b.n
+           OR NOT abs(c.total - b.total) <= 1e-9 * greatest(abs(c.total), abs(b.total), 1e-300))""")
             out[family.key] = int(cursor.fetchone()[0])
     return out

@@ -30,6 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("the rank index exists on PostgreSQL only; on SQLite every chart is computed")
+        if "charts_rankfamily" not in connection.introspection.table_names():
+            raise CommandError("the rank index tables are missing: run `openrem migrate`")
         if options["rebuild"]:
             start = time.perf_counter()
             count = rankindex.rebuild_all()
