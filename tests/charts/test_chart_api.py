@@ -123,6 +123,20 @@ def test_options_saved_from_the_modality_page_and_the_config_page(viewer: Client
     assert page.status_code == 200 and b"nm-charts" in page.content
 
 
+def test_no_ct_acquisition_type_is_refused_and_never_stored(viewer: Client, two_ct_studies: None) -> None:
+    """No type would select no CT event (and the CT event charts could not be built)."""
+    form = {"averages": ["median"], "grouping": "category", "histogram_bins": "7", "sort_direction": "asc",
+            "label_wrap": "30", "theme": "seaborn", "colour_map": "viridis", "plots_per_row": "2", "enabled": "on",
+            "ct-charts": ["acquisition_protocol_dlp"], "ct-time_period": "year", "ct-sort_by": "name"}
+    viewer.post("/charts/options/ct/", form)
+    user = User.objects.get(username="viewer")
+    assert load_options(user).ct_acquisition_types == ChartOptions().ct_acquisition_types
+    assert not ChartPreferences.objects.filter(user=user).exists()
+    ChartPreferences.objects.create(user=user, options={"ct_acquisition_types": []})  # stored by an older version
+    assert load_options(user).ct_acquisition_types == ChartOptions().ct_acquisition_types
+    assert viewer.get("/api/charts/ct/acquisition_protocol_dlp/").status_code == 200
+
+
 def test_list_page_shows_the_chart_panel(viewer: Client, two_ct_studies: None) -> None:
     page = viewer.get("/ct/").content.decode()
     assert 'id="chart-config"' in page and "plotly-cartesian.min.js" in page and "study_description_dlp" in page

@@ -218,3 +218,51 @@ def test_chartindex_command_finds_and_repairs_a_difference(indexed: None) -> Non
     call_command("chartindex", "--rebuild")
     _exact()
     assert _compare(ChartOptions()) > 5
+
+
+def test_a_migration_may_alter_an_indexed_column_and_the_index_is_rebuilt_after_it(indexed: None) -> None:
+    from django.db import DatabaseError, transaction
+
+    from openrem.charts import versioning
+
+    _load(random.Random(16), 40)
+    alter = 'ALTER TABLE "dose_study" ALTER COLUMN "study_description" TYPE varchar(6000)'
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the version triggers' deferred events first
+    with pytest.raises(DatabaseError, match="used in a trigger"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(alter)  # the triggers name the column: refused while they exist
+    rankindex.on_pre_migrate(None, "default", plan=[("a migration", False)])
+    with connection.cursor() as cursor:
+        cursor.execute(alter)
+        cursor.execute("UPDATE dose_study SET study_description = 'Renamed' WHERE id IN "
+                       "(SELECT id FROM dose_study ORDER BY id LIMIT 10)")  # written while no trigger runs
+    assert all(rankanswer.ready_family("default", f) is None for f in families())
+    versioning.on_post_migrate(None, "default")
+    _exact()
+    assert _compare(ChartOptions()) > 5
+
+
+def test_events_written_before_their_dose_report_or_study_are_indexed(indexed: None) -> None:
+    """Foreign keys are checked at commit, so a writer may insert children first."""
+    s = study("CT", equipment("Early room"), WHEN, study_description="Early")
+    report_id = (CtRadiationDose.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    CtEvent.objects.create(parent_id=report_id, irradiation_event_uid="early-1", acquisition_protocol="Late report",
+                           ct_acquisition_type_code=SPIRAL, dlp=12.5, mean_ctdivol=3.0)
+    CtRadiationDose.objects.create(pk=report_id, parent=s)
+    study_id = (Study.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    CtRadiationDose.objects.create(pk=report_id + 1, parent_id=study_id)
+    CtEvent.objects.create(parent_id=report_id + 1, irradiation_event_uid="early-2", acquisition_protocol="Late study",
+                           ct_acquisition_type_code=SPIRAL, dlp=7.5, mean_ctdivol=2.0)
+    study("CT", equipment("Late room"), WHEN, pk=study_id, study_description="Late")
+    _exact()
+    indexed_names = {r["category"] for r in _rows_of("ct", "acquisition_protocol_dlp")}
+    assert {"Late report", "Late study"} <= indexed_names
+
+
+def _rows_of(slug: str, chart_id: str) -> list[dict[str, Any]]:
+    modality = MODALITIES[slug]
+    chart = modality.chart(chart_id)
+    assert chart is not None
+    data = _from_index(modality, chart, base_queryset(modality), ChartOptions(), True)
+    assert data is not None
+    return list(data["rows"])

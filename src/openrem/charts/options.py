@@ -135,7 +135,9 @@ def from_json(raw: Any) -> ChartOptions:
         averages=_subset(raw.get("averages"), AVERAGES, d.averages),
         grouping=_choice(raw.get("grouping"), GROUPINGS, d.grouping),
         sort_direction=_choice(raw.get("sort_direction"), DIRECTIONS, d.sort_direction),
-        ct_acquisition_types=_subset(raw.get("ct_acquisition_types"), CT_TYPES, d.ct_acquisition_types),
+        # no type at all would select no CT event: the defaults instead
+        ct_acquisition_types=_subset(raw.get("ct_acquisition_types"), CT_TYPES, d.ct_acquisition_types)
+        or d.ct_acquisition_types,
         histogram_bins=_int(raw.get("histogram_bins"), 2, 40, d.histogram_bins),
         label_wrap=_int(raw.get("label_wrap"), 10, 500, d.label_wrap),
         theme=_choice(raw.get("theme"), THEMES, d.theme),
@@ -218,7 +220,8 @@ def _common_fields(ct: bool, rf: bool) -> dict[str, forms.Field]:
     if ct:
         label = _("CT acquisition types")
         fields["ct_acquisition_types"] = forms.MultipleChoiceField(
-            required=False, label=label, widget=forms.CheckboxSelectMultiple,
+            required=True, label=label, widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose at least one CT acquisition type.")},
             choices=[(k, v[0]) for k, v in CT_TYPES.items()])
     if rf:
         fields["split_by_physician"] = forms.BooleanField(required=False, label=_("Split plots by physician"),

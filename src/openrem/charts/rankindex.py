@@ -27,7 +27,16 @@ from typing import Any
 from django.db import connections, transaction
 
 from openrem.charts.rankfamilies import Family, families
-from openrem.charts.ranktriggers import BIN, ENTRY, PREFIX, TABLE_SETTINGS, q, source_sql, trigger_statements
+from openrem.charts.ranktriggers import (
+    BIN,
+    ENTRY,
+    FAMILY,
+    PREFIX,
+    TABLE_SETTINGS,
+    q,
+    source_sql,
+    trigger_statements,
+)
 from openrem.dose.models import Study
 
 log = logging.getLogger("openrem.charts")
@@ -139,6 +148,20 @@ def drop_triggers(connection: Any) -> None:
         cursor.execute("SELECT oid::regprocedure::text FROM pg_proc WHERE proname LIKE %s", [f"{PREFIX}%"])
         for (function,) in cursor.fetchall():
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
+
+
+def on_pre_migrate(sender: Any, using: str = "default", plan: Any = None, **kwargs: Any) -> None:
+    """Before a ``migrate`` that applies or reverses migrations: remove the triggers (they name the
+    columns they read, and PostgreSQL refuses to alter or drop such a column while they exist) and
+    mark every family to be rebuilt, since migrations may rewrite the data while no trigger keeps the
+    index. ``post_migrate`` installs them again and rebuilds (``versioning.on_post_migrate``)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not plan:
+        return
+    drop_triggers(connection)
+    if FAMILY in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {FAMILY} SET ready = false")
 
 
 def uninstall(using: str = "default") -> None:

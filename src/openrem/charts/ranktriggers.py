@@ -164,7 +164,10 @@ BEGIN
     {touches}
     RETURN NULL;
 END $$""", f"CREATE TRIGGER {PREFIX}_events AFTER UPDATE ON {study} FOR EACH ROW WHEN ({_changed(columns)}) "
-           f"EXECUTE FUNCTION {PREFIX}_study_events()"]
+           f"EXECUTE FUNCTION {PREFIX}_study_events()",
+            # foreign keys are checked at commit: events written before their study are indexed when it comes
+            f"CREATE TRIGGER {PREFIX}_events_insert AFTER INSERT ON {study} FOR EACH ROW "
+            f"EXECUTE FUNCTION {PREFIX}_study_events()"]
     out.append(f"CREATE TRIGGER {PREFIX}_truncate AFTER TRUNCATE ON {study} FOR EACH STATEMENT "
                f"EXECUTE FUNCTION {PREFIX}_clear({', '.join(str(i) for i, _f in fams)})")
     return out
@@ -186,6 +189,7 @@ BEGIN
 END $$""",
             f"CREATE TRIGGER {PREFIX} AFTER UPDATE ON {q(dose)} FOR EACH ROW "
             f"WHEN ({_changed([first.dose_parent_column])}) EXECUTE FUNCTION {PREFIX}_{dose}()",
+            f"CREATE TRIGGER {PREFIX}_insert AFTER INSERT ON {q(dose)} FOR EACH ROW EXECUTE FUNCTION {PREFIX}_{dose}()",
             f"CREATE TRIGGER {PREFIX}_truncate AFTER TRUNCATE ON {q(dose)} FOR EACH STATEMENT "
             f"EXECUTE FUNCTION {PREFIX}_clear({ids})"]
 
