@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from factories import dx_image
@@ -116,8 +117,6 @@ def test_cells_over_the_csv_field_limit() -> None:
 
 
 def test_web_upload_of_a_csv_with_a_huge_cell_is_refused_with_its_reason() -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     user = User.objects.create(username="sizer2")
     user.groups.add(Group.objects.get_or_create(name="importsizegroup")[0])
     client = Client()
@@ -142,16 +141,20 @@ def test_cli(tmp_path: Path, capsys: Any) -> None:
     assert cli_main([str(tmp_path / "missing.csv"), "a", "b", "c"]) == 1
 
 
-def test_web_upload_task_log_and_csv_deleted(settings: Any, tmp_path: Path,
-                                             django_capture_on_commit_callbacks: Any) -> None:
+def _sizer(settings: Any, tmp_path: Path) -> Client:
+    """A client logged in as a member of importsizegroup, with uploads kept under ``tmp_path``."""
     settings.MEDIA_ROOT = str(tmp_path)
-    pks = _studies()
     user = User.objects.create(username="sizer")
     user.groups.add(Group.objects.get_or_create(name="importsizegroup")[0])
     client = Client()
     client.force_login(user)
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    return client
 
+
+def test_web_upload_task_log_and_csv_deleted(settings: Any, tmp_path: Path,
+                                             django_capture_on_commit_callbacks: Any) -> None:
+    pks = _studies()
+    client = _sizer(settings, tmp_path)
     response = client.post("/ptsize/upload/", {"csv_file": SimpleUploadedFile("sizes.csv", CSV)})
     upload = SizeUpload.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/ptsize/process/{upload.pk}/"
@@ -177,12 +180,7 @@ def test_web_upload_task_log_and_csv_deleted(settings: Any, tmp_path: Path,
 
 
 def test_a_column_title_longer_than_the_field_is_refused_with_the_reason(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path)
-    user = User.objects.create(username="sizer")
-    user.groups.add(Group.objects.get_or_create(name="importsizegroup")[0])
-    client = Client()
-    client.force_login(user)
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    client = _sizer(settings, tmp_path)
 
     long_title = "Height " + "x" * 300
     data = f"Accession,{long_title},Weight\nACC1,170,70\n".encode()
@@ -196,12 +194,7 @@ def test_a_column_title_longer_than_the_field_is_refused_with_the_reason(setting
 
 
 def test_upload_rejects_non_csv(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path)
-    user = User.objects.create(username="sizer")
-    user.groups.add(Group.objects.get_or_create(name="importsizegroup")[0])
-    client = Client()
-    client.force_login(user)
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    client = _sizer(settings, tmp_path)
 
     response = client.post("/ptsize/upload/", {"csv_file": SimpleUploadedFile("x.dcm", b"\x00\x01DICM\x00")})
     assert response.status_code == 400 and "not a text (CSV) file" in response.content.decode()
