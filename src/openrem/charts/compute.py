@@ -20,7 +20,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod, Trun
 from openrem.charts import rankanswer, results, stats, versioning
 from openrem.charts.options import ChartOptions
 from openrem.charts.query import BLANK, rows, series, study_date, study_datetime, with_value
-from openrem.charts.rankfamilies import family_of
+from openrem.charts.rankfamilies import indexed
 from openrem.dose.models import Study
 from openrem.modalities.base import Modality
 from openrem.modalities.chartdefs import Chart, ChartKind, Measure
@@ -215,7 +215,7 @@ def _from_index(modality: Modality, chart: Chart, studies: QuerySet[Study], opti
     the whole list of its modality, systems pooled, no histogram (:mod:`openrem.charts.rankanswer`)."""
     if not pooled or options.histograms:
         return None
-    family = family_of(modality, chart)
+    family = indexed(modality, chart)
     fid = rankanswer.ready_family(studies.db, family)
     whole = Study.objects.using(studies.db).filter(modality_type__in=modality.modality_types)
     if family is None or fid is None or not rankanswer.is_whole_list(studies, whole):

@@ -81,7 +81,7 @@ def family_of(modality: Modality, chart: Chart) -> Family | None:
     if not _eligible(chart):
         return None
     assert chart.measure is not None
-    key = f"{modality.slug}:{chart.id}"
+    key = _key(modality, chart)
     grouping = chart.grouping
     if chart.level == Level.STUDY:
         value, category = _column(Study, chart.measure.path), _column(Study, grouping.path)
@@ -118,5 +118,15 @@ def families() -> tuple[Family, ...]:
     return tuple(found)
 
 
-def by_key() -> dict[str, Family]:
+@cache
+def _by_key() -> dict[str, Family]:
     return {f.key: f for f in families()}
+
+
+def indexed(modality: Modality, chart: Chart) -> Family | None:
+    """The rank family of ``chart`` (looked up, not derived again), or ``None``."""
+    return _by_key().get(_key(modality, chart))
+
+
+def _key(modality: Modality, chart: Chart) -> str:
+    return f"{modality.slug}:{chart.id}"

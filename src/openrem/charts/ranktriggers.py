@@ -100,12 +100,15 @@ BEGIN
 END $$"""
 
 
-def _touch(event_table: str, dose_table: str, event_parent: str, dose_parent: str, dose_id: str) -> str:
-    """Update the events of a dose report (or of a study) to themselves, so their triggers run again."""
-    if dose_id == "study":
-        return (f"UPDATE {q(event_table)} e SET id = e.id FROM {q(dose_table)} d "
-                f"WHERE e.{q(event_parent)} = d.id AND d.{q(dose_parent)} = NEW.id;")
-    return f"UPDATE {q(event_table)} e SET id = e.id WHERE e.{q(event_parent)} = NEW.id;"
+def _touch_study_events(family: Family) -> str:
+    """Update the events of the study ``NEW`` to themselves, so that their triggers run again."""
+    return (f"UPDATE {q(family.table)} e SET id = e.id FROM {q(family.dose_table)} d "
+            f"WHERE e.{q(family.event_parent_column)} = d.id AND d.{q(family.dose_parent_column)} = NEW.id;")
+
+
+def _touch_report_events(family: Family) -> str:
+    """Update the events of the dose report ``NEW`` to themselves, so that their triggers run again."""
+    return f"UPDATE {q(family.table)} e SET id = e.id WHERE e.{q(family.event_parent_column)} = NEW.id;"
 
 
 def _event_function(table: str, fams: list[tuple[int, Family]]) -> str:
@@ -156,8 +159,7 @@ def _study_triggers(fams: list[tuple[int, Family]], events: dict[str, list[tuple
     if events:
         columns = ["id", "modality_type", *(f.category_column for g in events.values() for _i, f in g
                                             if f.category_on_study)]
-        touches = "\n    ".join(_touch(t, g[0][1].dose_table, g[0][1].event_parent_column,
-                                       g[0][1].dose_parent_column, "study") for t, g in events.items())
+        touches = "\n    ".join(_touch_study_events(group[0][1]) for group in events.values())
         out += [f"""
 CREATE OR REPLACE FUNCTION {PREFIX}_study_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -184,7 +186,7 @@ def _event_triggers(table: str, fams: list[tuple[int, Family]]) -> list[str]:
             f"""
 CREATE OR REPLACE FUNCTION {PREFIX}_{dose}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {_touch(table, dose, first.event_parent_column, first.dose_parent_column, "dose")}
+    {_touch_report_events(first)}
     RETURN NULL;
 END $$""",
             f"CREATE TRIGGER {PREFIX} AFTER UPDATE ON {q(dose)} FOR EACH ROW "
